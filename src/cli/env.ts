@@ -1,0 +1,116 @@
+/** Commands of the development environment: setup, kernel build, VM, checks and the test run. */
+import { Command, Option } from "commander";
+import { installPackages } from "../env/setup.js";
+import { buildKernel } from "../env/kernel.js";
+import { runVm, reportVmResult } from "../env/vm.js";
+import { runChecks } from "../testing/check.js";
+import { runAllTests } from "../testing/harness.js";
+import { runMainJob } from "../testing/demo.js";
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got "${v}"`);
+  return n;
+};
+
+function vmOptions(cmd: Command): Command {
+  return cmd
+    .option("--smp <n>", "virtual CPUs", int, 2)
+    .option("--mem <MiB>", "guest memory in MiB", int, 2048)
+    .option("--timeout <s>", "kill the VM after this many seconds", int)
+    .option("--icount", "deterministic time: one guest ns per guest instruction (single-threaded TCG)")
+    .option("--kernel <path>", "boot this bzImage instead of the project's kernel")
+    .option("--flavour <name>", "kernel flavour (config fragment in kernel/config)", "default")
+    .addOption(new Option("--accel <accel>", "QEMU accelerator").choices(["tcg", "kvm"]).default("tcg"))
+    .option("-v, --verbose", "stream the guest kernel console too");
+}
+
+interface VmCliOptions {
+  smp: number;
+  mem: number;
+  timeout?: number;
+  icount?: boolean;
+  kernel?: string;
+  flavour: string;
+  accel: "tcg" | "kvm";
+  verbose?: boolean;
+}
+
+export function registerEnvCommands(program: Command): void {
+  program
+    .command("setup")
+    .description("install the Debian packages the project needs (idempotent, fast when done)")
+    .action(() => {
+      const installed = installPackages((m) => process.stderr.write(`iu: ${m}\n`));
+      process.stderr.write(
+        installed.length ? `iu: installed ${installed.length} packages\n` : "iu: set-up complete\n",
+      );
+    });
+
+  program
+    .command("up")
+    .description("the main job: set up, build the kernel, boot the VM, build + sign + load a sample, show it")
+    .action(async () => {
+      process.exitCode = await runMainJob();
+    });
+
+  const kernel = program.command("kernel").description("the project's Linux 6.12 kernel");
+  kernel
+    .command("build")
+    .description("build the patched kernel (cached by source version, kernel changes and config)")
+    .option(
+      "--flavour <name>",
+      "config flavour: default, or a fragment name in kernel/config (e.g. debug)",
+      "default",
+    )
+    .option("--force", "rebuild even if the cache has this image")
+    .option("-v, --verbose", "show make's output")
+    .action(async (o: { flavour: string; force?: boolean; verbose?: boolean }) => {
+      const img = await buildKernel(o);
+      process.stdout.write(`${img.bzImage}\n`);
+      if (img.cached) process.stderr.write(`iu: kernel ${img.release} (cached, key ${img.key})\n`);
+    });
+
+  const vm = program.command("vm").description("the development VM (QEMU, host / as read-only root)");
+  vmOptions(vm.command("run"))
+    .description("boot the VM, run CMD as root in the current directory, exit with its status")
+    .argument("<cmd...>", "command and arguments (put them after --)")
+    .action(async (cmd: string[], o: VmCliOptions) => {
+      const r = await runVm(cmd, {
+        smp: o.smp,
+        memMiB: o.mem,
+        timeoutSec: o.timeout,
+        icount: o.icount,
+        kernel: o.kernel,
+        flavour: o.flavour,
+        accel: o.accel,
+        verbose: o.verbose,
+      });
+      process.exitCode = reportVmResult(r, o.timeout);
+    });
+  vmOptions(vm.command("shell"))
+    .description("an interactive root shell in the VM")
+    .action(async (o: VmCliOptions) => {
+      const r = await runVm([], { ...o, memMiB: o.mem, timeoutSec: o.timeout, interactive: true });
+      process.exitCode = reportVmResult(r, o.timeout);
+    });
+
+  program
+    .command("check")
+    .description(
+      "type check, lint and format check TypeScript, rustfmt/clippy the SDK, checkpatch the kernel",
+    )
+    .action(async () => {
+      process.exitCode = await runChecks();
+    });
+
+  program
+    .command("test-all")
+    .description("run every test: host tests, then the in-VM tests in one boot")
+    .option("--host-only", "skip the tests that need the VM")
+    .option("--vm-only", "only the tests that run inside the VM")
+    .option("--filter <pattern>", "only test files whose path contains this")
+    .action(async (o: { hostOnly?: boolean; vmOnly?: boolean; filter?: string }) => {
+      process.exitCode = await runAllTests(o);
+    });
+}

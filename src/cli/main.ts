@@ -1,0 +1,15 @@
+/**
+ * The `iu` command line. Each concern registers its own sub-commands from its own file;
+ * the commands are thin: the work is done by the library modules they call.
+ */
+import { Command } from "commander";
+import { registerEnvCommands } from "./env.js";
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("iu")
+    .description("Inner Unikernels: safe-Rust kernel extensions at eBPF hook points")
+    .showHelpAfterError()
+    .enablePositionalOptions();
+  registerEnvCommands(program);
+  await program.parseAsync(argv);
+}

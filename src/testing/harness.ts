@@ -1,0 +1,106 @@
+/**
+ * The test command's engine. Host tests (tests/host, node:test) run first; they may boot
+ * VMs of their own for what must be seen from outside (exit codes, panics, timeouts). Then
+ * the in-VM tests (tests/vm) run together in one boot of the project's kernel. The run ends
+ * with one "N passed, N failed" line over both.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { repoRoot } from "../env/paths.js";
+import { runVm, reportVmResult } from "../env/vm.js";
+import { buildKernel } from "../env/kernel.js";
+
+export interface TestRunOptions {
+  hostOnly?: boolean;
+  vmOnly?: boolean;
+  filter?: string;
+}
+
+/** Compiled test files under dist/tests/<kind>. */
+export function testFiles(kind: "host" | "vm", filter?: string): string[] {
+  const dir = join(repoRoot, "dist", "tests", kind);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".test.js"))
+    .map((e) => relative(repoRoot, join(e.parentPath, e.name)))
+    .filter((f) => !filter || f.includes(filter))
+    .sort();
+}
+
+export interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Reads node's spec reporter summary ("ℹ pass 3", "ℹ fail 0", "ℹ skipped 1"). */
+export function tallyOf(output: string): Tally {
+  const num = (label: string) => {
+    const m = [...output.matchAll(new RegExp(`^\\S*\\s*${label} (\\d+)\\s*$`, "gm"))].pop();
+    return m ? Number(m[1]) : 0;
+  };
+  return { passed: num("pass"), failed: num("fail"), skipped: num("skipped") };
+}
+
+const nodeTestArgs = ["--test", "--test-reporter=spec", "--test-concurrency=1"];
+
+function runHostTests(files: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...nodeTestArgs, ...files], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => {
+      output += d.toString("utf8");
+      process.stdout.write(d);
+    });
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+export async function runAllTests(opts: TestRunOptions): Promise<number> {
+  const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+  const add = (t: Tally) => {
+    total.passed += t.passed;
+    total.failed += t.failed;
+    total.skipped += t.skipped;
+  };
+  let bad = false;
+  if (!opts.vmOnly) {
+    const files = testFiles("host", opts.filter);
+    process.stdout.write(`== host tests (${files.length} files)\n`);
+    if (files.length) {
+      const r = await runHostTests(files);
+      const t = tallyOf(r.output);
+      add(t);
+      if (r.code !== 0 && t.failed === 0) bad = true;
+    }
+  }
+  if (!opts.hostOnly) {
+    const files = testFiles("vm", opts.filter);
+    process.stdout.write(`== in-VM tests (${files.length} files, one boot)\n`);
+    if (files.length) {
+      await buildKernel();
+      const r = await runVm(["node", ...nodeTestArgs, ...files], {
+        smp: 2,
+        memMiB: 2048,
+        timeoutSec: 3600,
+        cwd: repoRoot,
+        output: "tee",
+      });
+      const t = tallyOf(r.output);
+      add(t);
+      if (reportVmResult(r, 3600) !== 0 && t.failed === 0) {
+        process.stdout.write("in-VM tests: the VM run failed (see above)\n");
+        bad = true;
+        total.failed++;
+      }
+    }
+  }
+  process.stdout.write(
+    `\ntests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}\n`,
+  );
+  return total.failed || bad ? 1 : 0;
+}
