@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inner Unikernels: signed native programs loaded through bpf(BPF_PROG_LOAD).
+ *
+ * The image format is described in docs/IMAGE-FORMAT.md of the project and in
+ * Documentation-free form here: an ELF64 shared object, a detached PKCS#7
+ * signature, a struct module_signature and the IU_SIG_MARKER string.
+ */
+#ifndef _LINUX_BPF_IU_H
+#define _LINUX_BPF_IU_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <linux/bpfptr.h>
+
+#define IU_NAME_LEN		64
+#define IU_ATTACH_LEN		128
+#define IU_MAP_NAME_LEN		32
+#define IU_SIG_MARKER		"~IU native image signature~\n"
+#define IU_MAX_IMAGE		(64U << 20)
+#define IU_MAX_SPAN		(64U << 20)
+#define IU_MAX_SEGS		8
+#define IU_MAX_MAPS		64
+#define IU_MAX_NEST		4
+
+struct iu_prog_def {
+	__u64 entry;
+	__u32 prog_type;
+	__u32 attach_type;
+	char name[IU_NAME_LEN];
+	char attach[IU_ATTACH_LEN];
+	__u8 reserved[48];
+};
+
+struct iu_map_def {
+	__u64 kptr;
+	__u32 map_type;
+	__u32 key_size;
+	__u32 value_size;
+	__u32 max_entries;
+	__u32 map_flags;
+	__u32 reserved;
+	char name[IU_MAP_NAME_LEN];
+};
+
+/* One loaded copy of an image; owned by exactly one bpf_prog. */
+struct bpf_iu_image {
+	void *alloc;		/* bpf_jit_alloc_exec(): stub page + span */
+	unsigned long alloc_size;
+	void *base;		/* address of image vaddr 0 */
+	unsigned long span;
+	void *entry;		/* program entry inside the text segment */
+	void *thunk;		/* endbr64; jmp entry (indirect call target) */
+	unsigned long text_start, text_end;
+	u32 hook_default;	/* returned after a panic */
+	atomic64_t panics;
+};
+
+#ifdef CONFIG_BPF_IU
+#define BPF_IU_PROG_FLAGS	BPF_F_IU_NATIVE
+int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
+		     bpfptr_t uattr, u32 uattr_size);
+void bpf_iu_prog_free(struct bpf_prog_aux *aux);
+static inline bool bpf_iu_prog(const struct bpf_prog *prog)
+{
+	return prog->aux->iu_image;
+}
+#else
+#define BPF_IU_PROG_FLAGS	0
+static inline int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
+				   bpfptr_t uattr, u32 uattr_size)
+{
+	return -EINVAL;
+}
+
+static inline void bpf_iu_prog_free(struct bpf_prog_aux *aux)
+{
+}
+
+static inline bool bpf_iu_prog(const struct bpf_prog *prog)
+{
+	return false;
+}
+#endif
+
+#endif /* _LINUX_BPF_IU_H */

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Inner Unikernels: load a signed native image as a bpf_prog.
+ *
+ * Called from bpf_prog_load() for BPF_F_IU_NATIVE after the capability
+ * checks, instead of bpf_check() and bpf_prog_select_runtime(). Sequence:
+ * copy the image, verify its signature, check the ELF, find the entry,
+ * take the maps, allocate and fill the image memory, relocate, write the
+ * map pointers, emit the entry stub, seal the memory, fill in the bpf_prog.
+ * Everything is released by the normal bpf_prog free path
+ * (bpf_free_used_maps() and bpf_iu_prog_free()).
+ */
+#include <crypto/sha2.h>
+#include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
+#include <linux/filter.h>
+#include <linux/overflow.h>
+#include <linux/set_memory.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/unaligned.h>
+#include <linux/vmalloc.h>
+#include "iu.h"
+
+#define IU_HELPER_NAME(x) [BPF_FUNC_##x] = "bpf_" #x,
+static const char * const iu_helper_names[__BPF_FUNC_MAX_ID] = {
+	__BPF_FUNC_MAPPER(IU_HELPER_NAME)
+};
+
+struct iu_load {
+	struct bpf_prog *prog;
+	union bpf_attr *attr;
+	struct bpf_verifier_log *log;
+	u8 *img;
+	size_t elf_len;
+	struct iu_elf elf;
+	unsigned int def_idx;
+	struct iu_prog_def def;
+	struct bpf_iu_image *iu;
+	char entry_name[IU_NAME_LEN];
+};
+
+static bool iu_prog_type_ok(enum bpf_prog_type type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
+{
+	union bpf_attr *attr = l->attr;
+	struct bpf_prog *prog = l->prog;
+
+	if (uattr.is_kernel || attr->insn_cnt || attr->insns) {
+		iu_log(l->log, "native load needs insns == 0 and a user attr");
+		return -EINVAL;
+	}
+	if (!iu_prog_type_ok(attr->prog_type)) {
+		iu_log(l->log, "program type %u not supported for native images",
+		       attr->prog_type);
+		return -EINVAL;
+	}
+	if (attr->prog_flags & (BPF_F_SLEEPABLE | BPF_F_XDP_DEV_BOUND_ONLY) ||
+	    attr->prog_ifindex || attr->attach_btf_id || attr->attach_prog_fd ||
+	    attr->fd_array || attr->func_info_cnt || attr->line_info_cnt) {
+		iu_log(l->log, "unsupported attribute for a native program");
+		return -EINVAL;
+	}
+	if (!prog->gpl_compatible) {
+		iu_log(l->log, "native programs need a GPL-compatible license");
+		return -EINVAL;
+	}
+	if (!attr->iu_image_len) {
+		iu_log(l->log, "empty image");
+		return -E2BIG;
+	}
+	if (attr->iu_image_len > IU_MAX_IMAGE) {
+		iu_log(l->log, "image larger than %u bytes", IU_MAX_IMAGE);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static int iu_find_entry(struct iu_load *l)
+{
+	const struct iu_elf *e = &l->elf;
+	const struct iu_prog_def *defs = (const void *)(e->data + e->progs->sh_offset);
+	unsigned int n = e->progs->sh_size / sizeof(*defs);
+	unsigned int i, j, k;
+	long len;
+
+	len = strncpy_from_user(l->entry_name, u64_to_user_ptr(l->attr->iu_prog_name),
+				sizeof(l->entry_name));
+	if (len < 0) {
+		iu_log(l->log, "cannot read the entry name");
+		return -EFAULT;
+	}
+	if (len == 0 || len == sizeof(l->entry_name)) {
+		iu_log(l->log, "entry name empty or longer than %u bytes", IU_NAME_LEN - 1);
+		return -ENOENT;
+	}
+
+	for (i = 0; i < n; i++) {
+		if (!memchr(defs[i].name, 0, IU_NAME_LEN) || !defs[i].name[0] ||
+		    !memchr(defs[i].attach, 0, IU_ATTACH_LEN) ||
+		    memchr_inv(defs[i].reserved, 0, sizeof(defs[i].reserved))) {
+			iu_log(l->log, ".iu.progs record %u malformed", i);
+			return -ENOEXEC;
+		}
+		for (j = 0; j < i; j++) {
+			if (!strcmp(defs[i].name, defs[j].name)) {
+				iu_log(l->log, "program name %s not unique", defs[i].name);
+				return -ENOEXEC;
+			}
+		}
+	}
+	k = n;
+	for (i = 0; i < n; i++)
+		if (!strcmp(defs[i].name, l->entry_name))
+			k = i;
+	if (k == n) {
+		iu_log(l->log, "no program named %s in the image", l->entry_name);
+		return -ENOENT;
+	}
+	l->def_idx = k;
+	l->def = defs[k];
+	if (l->def.prog_type != l->attr->prog_type ||
+	    l->def.attach_type != l->attr->expected_attach_type) {
+		iu_log(l->log, "program %s is type %u attach %u, load asked %u/%u",
+		       l->entry_name, l->def.prog_type, l->def.attach_type,
+		       l->attr->prog_type, l->attr->expected_attach_type);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool iu_map_type_ok(enum bpf_map_type type)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_CGROUP_STORAGE:
+	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+	case BPF_MAP_TYPE_STRUCT_OPS:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static int iu_get_maps(struct iu_load *l)
+{
+	const struct iu_elf *e = &l->elf;
+	struct bpf_prog_aux *aux = l->prog->aux;
+	const struct iu_map_def *defs;
+	unsigned int n = 0, i;
+	u32 *fds;
+	int ret = 0;
+
+	if (e->maps)
+		n = e->maps->sh_size / sizeof(*defs);
+	if (l->attr->iu_map_fd_cnt != n) {
+		iu_log(l->log, "image declares %u maps, %u map fds given", n,
+		       l->attr->iu_map_fd_cnt);
+		return -EBADSLT;
+	}
+	if (!n)
+		return 0;
+	if (n > IU_MAX_MAPS) {
+		iu_log(l->log, "more than %u maps", IU_MAX_MAPS);
+		return -E2BIG;
+	}
+	defs = (const void *)(e->data + e->maps->sh_offset);
+	fds = kvmalloc_array(n, sizeof(*fds), GFP_KERNEL);
+	aux->used_maps = kcalloc(n, sizeof(*aux->used_maps), GFP_KERNEL);
+	if (!fds || !aux->used_maps) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (copy_from_user(fds, u64_to_user_ptr(l->attr->iu_map_fds),
+			   n * sizeof(*fds))) {
+		iu_log(l->log, "cannot read the map fds");
+		ret = -EFAULT;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct iu_map_def *d = &defs[i];
+		struct bpf_map *map;
+
+		if (d->kptr || d->reserved || !memchr(d->name, 0, IU_MAP_NAME_LEN)) {
+			iu_log(l->log, ".iu.maps record %u malformed", i);
+			ret = -ENOEXEC;
+			goto out;
+		}
+		map = bpf_map_get(fds[i]);
+		if (IS_ERR(map)) {
+			iu_log(l->log, "map %s: fd %d is not a BPF map", d->name, fds[i]);
+			ret = -EBADF;
+			goto out;
+		}
+		aux->used_maps[aux->used_map_cnt++] = map;
+		if (map->map_type != d->map_type || map->key_size != d->key_size ||
+		    map->value_size != d->value_size ||
+		    map->max_entries != d->max_entries ||
+		    map->map_flags != d->map_flags) {
+			iu_log(l->log,
+			       "map %s: fd %d is type %u key %u value %u max %u flags %#x, image wants %u/%u/%u/%u/%#x",
+			       d->name, fds[i], map->map_type, map->key_size,
+			       map->value_size, map->max_entries, map->map_flags,
+			       d->map_type, d->key_size, d->value_size,
+			       d->max_entries, d->map_flags);
+			ret = -EMEDIUMTYPE;
+			goto out;
+		}
+		if (!iu_map_type_ok(map->map_type) || bpf_map_is_offloaded(map)) {
+			iu_log(l->log, "map %s: type %u not usable by native programs",
+			       d->name, map->map_type);
+			ret = -EMEDIUMTYPE;
+			goto out;
+		}
+	}
+out:
+	kvfree(fds);
+	return ret;
+}
+
+static int iu_alloc_image(struct iu_load *l)
+{
+	struct bpf_iu_image *iu;
+	unsigned int i;
+
+	iu = kzalloc(sizeof(*iu), GFP_KERNEL);
+	if (!iu)
+		return -ENOMEM;
+	iu->span = l->elf.span;
+	iu->alloc_size = PAGE_SIZE + iu->span;
+	iu->alloc = bpf_jit_alloc_exec(iu->alloc_size);
+	if (!iu->alloc) {
+		kfree(iu);
+		iu_log(l->log, "cannot allocate %lu bytes of image memory",
+		       (unsigned long)(PAGE_SIZE + l->elf.span));
+		return -ENOMEM;
+	}
+	set_vm_flush_reset_perms(iu->alloc);
+	/* From here on the bpf_prog free path releases the image. */
+	l->prog->aux->iu_image = iu;
+	l->iu = iu;
+	memset(iu->alloc, 0, iu->alloc_size);
+	iu->base = iu->alloc + PAGE_SIZE;
+	for (i = 0; i < l->elf.nseg; i++) {
+		const struct iu_seg *s = &l->elf.seg[i];
+
+		memcpy(iu->base + s->vaddr, l->elf.data + s->offset, s->filesz);
+	}
+	iu->text_start = (unsigned long)iu->base + l->elf.seg[l->elf.xseg].vaddr;
+	iu->text_end = iu->text_start + l->elf.seg[l->elf.xseg].memsz;
+	iu->hook_default = iu_hook_default(l->prog->type);
+	atomic64_set(&iu->panics, 0);
+	return 0;
+}
+
+static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
+{
+	struct bpf_prog *prog = l->prog;
+	const struct bpf_func_proto *fn;
+	unsigned int id;
+	void *addr;
+
+	if (!strncmp(name, "bpf_", 4)) {
+		for (id = 1; id < __BPF_FUNC_MAX_ID; id++)
+			if (iu_helper_names[id] && !strcmp(iu_helper_names[id], name))
+				break;
+		if (id == __BPF_FUNC_MAX_ID) {
+			iu_log(l->log, "unknown helper %s", name);
+			return -EACCES;
+		}
+		fn = prog->aux->ops->get_func_proto(id, prog);
+		if (!fn) {
+			iu_log(l->log, "helper %s not allowed for program type %u",
+			       name, prog->type);
+			return -EACCES;
+		}
+		if (!fn->func || (fn->allowed && !fn->allowed(prog)) ||
+		    (fn->gpl_only && !prog->gpl_compatible)) {
+			iu_log(l->log, "helper %s is not callable from native code", name);
+			return -EACCES;
+		}
+		*val = (u64)(unsigned long)fn->func;
+		return 0;
+	}
+	if (!strncmp(name, "iu_", 3)) {
+		addr = iu_runtime_lookup(name);
+		if (addr) {
+			*val = (u64)(unsigned long)addr;
+			return 0;
+		}
+	}
+	iu_log(l->log, "symbol %s is not in the allow-list", name);
+	return -EACCES;
+}
+
+static int iu_relocate_one(struct iu_load *l, const Elf64_Rela *r,
+			   const Elf64_Sym *syms, unsigned int nsyms,
+			   const char *str, size_t str_len)
+{
+	u32 type = ELF64_R_TYPE(r->r_info);
+	u32 symi = ELF64_R_SYM(r->r_info);
+	const struct iu_elf *e = &l->elf;
+	const Elf64_Sym *sym;
+	const char *name;
+	u64 val, off;
+	int ret;
+
+	if (iu_elf_seg_of(e, r->r_offset, 8, false) < 0) {
+		iu_log(l->log, "relocation at %#llx outside the image", r->r_offset);
+		return -ERANGE;
+	}
+	switch (type) {
+	case R_X86_64_RELATIVE:
+		if (symi || r->r_addend < 0 || r->r_addend > e->span) {
+			iu_log(l->log, "relative relocation at %#llx points outside the image",
+			       r->r_offset);
+			return -ERANGE;
+		}
+		val = (u64)(unsigned long)l->iu->base + r->r_addend;
+		break;
+	case R_X86_64_64:
+	case R_X86_64_GLOB_DAT:
+	case R_X86_64_JUMP_SLOT:
+		if (!symi || symi >= nsyms) {
+			iu_log(l->log, "relocation at %#llx has bad symbol %u",
+			       r->r_offset, symi);
+			return -ERANGE;
+		}
+		sym = &syms[symi];
+		if (sym->st_name >= str_len) {
+			iu_log(l->log, "symbol %u name outside .dynstr", symi);
+			return -ENOEXEC;
+		}
+		name = str + sym->st_name;
+		if (sym->st_shndx == SHN_UNDEF) {
+			if (type == R_X86_64_64 && r->r_addend) {
+				iu_log(l->log, "addend on imported symbol %s", name);
+				return -ERANGE;
+			}
+			ret = iu_resolve(l, name, &val);
+			if (ret)
+				return ret;
+			break;
+		}
+		off = sym->st_value;
+		if (type == R_X86_64_64)
+			off += r->r_addend;
+		if (sym->st_shndx >= SHN_LORESERVE || off > e->span) {
+			iu_log(l->log, "relocation at %#llx: symbol %s outside the image",
+			       r->r_offset, name);
+			return -ERANGE;
+		}
+		val = (u64)(unsigned long)l->iu->base + off;
+		break;
+	default:
+		iu_log(l->log, "relocation type %u at %#llx not supported", type,
+		       r->r_offset);
+		return -EOPNOTSUPP;
+	}
+	put_unaligned(val, (u64 *)(l->iu->base + r->r_offset));
+	return 0;
+}
+
+static int iu_relocate(struct iu_load *l)
+{
+	const struct iu_elf *e = &l->elf;
+	unsigned int i, j;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(e->rela); i++) {
+		const Elf64_Shdr *rs = e->rela[i], *ss, *st;
+		const Elf64_Rela *rela;
+		const Elf64_Sym *syms;
+
+		if (!rs)
+			continue;
+		ss = &e->shdrs[rs->sh_link];
+		st = &e->shdrs[ss->sh_link];
+		rela = (const void *)(e->data + rs->sh_offset);
+		syms = (const void *)(e->data + ss->sh_offset);
+		for (j = 0; j < rs->sh_size / sizeof(*rela); j++) {
+			ret = iu_relocate_one(l, &rela[j], syms,
+					      ss->sh_size / sizeof(*syms),
+					      (const char *)e->data + st->sh_offset,
+					      st->sh_size);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static void iu_write_maps(struct iu_load *l)
+{
+	const struct iu_elf *e = &l->elf;
+	struct bpf_prog_aux *aux = l->prog->aux;
+	struct iu_map_def *defs;
+	unsigned int i;
+
+	if (!aux->used_map_cnt)
+		return;
+	defs = l->iu->base + e->maps->sh_addr;
+	for (i = 0; i < aux->used_map_cnt; i++)
+		defs[i].kptr = (u64)(unsigned long)aux->used_maps[i];
+}
+
+/*
+ * The stub page holds bpf_func and the thunk:
+ *   bpf_func: endbr64; movabs $prog, %rsi; jmp iu_dispatch
+ *   thunk:    endbr64; jmp entry
+ * Both are reached by indirect calls (IBT needs the endbr64); the program
+ * itself is only ever reached by the direct jmp in the thunk.
+ */
+static int iu_emit_stubs(struct iu_load *l)
+{
+	static const u8 endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	struct bpf_iu_image *iu = l->iu;
+	u8 *p = iu->alloc;
+	u64 progp = (u64)(unsigned long)l->prog;
+	s64 rel;
+	s32 rel32;
+
+	memcpy(p, endbr, sizeof(endbr));
+	p += sizeof(endbr);
+	*p++ = 0x48;			/* movabs imm64, %rsi */
+	*p++ = 0xbe;
+	put_unaligned(progp, (u64 *)p);
+	p += 8;
+	rel = (s64)(unsigned long)iu_dispatch - (s64)(unsigned long)(p + 5);
+	if (rel != (s32)rel)
+		goto far;
+	rel32 = rel;
+	*p++ = 0xe9;			/* jmp rel32 */
+	put_unaligned(rel32, (s32 *)p);
+	p += 4;
+	*p++ = 0xcc;
+
+	p = PTR_ALIGN(p, 16);
+	iu->thunk = p;
+	memcpy(p, endbr, sizeof(endbr));
+	p += sizeof(endbr);
+	rel = (s64)(unsigned long)iu->entry - (s64)(unsigned long)(p + 5);
+	if (rel != (s32)rel)
+		goto far;
+	rel32 = rel;
+	*p++ = 0xe9;
+	put_unaligned(rel32, (s32 *)p);
+	p += 4;
+	*p++ = 0xcc;
+	return 0;
+far:
+	iu_log(l->log, "image memory out of rel32 range of the kernel");
+	return -ENOMEM;
+}
+
+static int iu_entry_and_stubs(struct iu_load *l)
+{
+	const struct iu_prog_def *def;
+	struct bpf_iu_image *iu = l->iu;
+	u64 entry;
+
+	def = iu->base + l->elf.progs->sh_addr + l->def_idx * sizeof(*def);
+	entry = def->entry;
+	if (entry < iu->text_start || entry >= iu->text_end) {
+		iu_log(l->log, "entry of %s at %#llx not in the text segment",
+		       l->entry_name, entry - (u64)(unsigned long)iu->base);
+		return -ERANGE;
+	}
+	iu->entry = (void *)(unsigned long)entry;
+	return iu_emit_stubs(l);
+}
+
+static int iu_seal(struct iu_load *l)
+{
+	struct bpf_iu_image *iu = l->iu;
+	unsigned int i;
+	int ret;
+
+	ret = set_memory_rox((unsigned long)iu->alloc, 1);
+	for (i = 0; !ret && i < l->elf.nseg; i++) {
+		const struct iu_seg *s = &l->elf.seg[i];
+		unsigned long start = (unsigned long)iu->base + s->vaddr;
+		int pages = DIV_ROUND_UP(s->memsz, PAGE_SIZE);
+
+		if (s->flags & PF_X)
+			ret = set_memory_rox(start, pages);
+		else if (!(s->flags & PF_W))
+			ret = set_memory_ro(start, pages);
+	}
+	if (ret)
+		iu_log(l->log, "cannot set image memory permissions (%d)", ret);
+	return ret;
+}
+
+static void iu_fill_prog(struct iu_load *l)
+{
+	struct bpf_prog *prog = l->prog;
+	struct sha256_state sctx;
+	u8 digest[SHA256_DIGEST_SIZE];
+	unsigned int i, j = 0;
+
+	sha256_init(&sctx);
+	sha256_update(&sctx, l->img, l->elf_len);
+	sha256_update(&sctx, l->entry_name, strlen(l->entry_name));
+	sha256_final(&sctx, digest);
+	memcpy(prog->tag, digest, sizeof(prog->tag));
+
+	if (!prog->aux->name[0]) {
+		for (i = 0; l->entry_name[i] && j < BPF_OBJ_NAME_LEN - 1; i++)
+			if (isalnum(l->entry_name[i]) || l->entry_name[i] == '_' ||
+			    l->entry_name[i] == '.')
+				prog->aux->name[j++] = l->entry_name[i];
+		prog->aux->name[j] = 0;
+	}
+	prog->bpf_func = l->iu->alloc;
+	prog->jited = 1;
+	prog->jited_len = l->iu->text_end - (unsigned long)l->iu->alloc;
+}
+
+static int iu_load_image(struct iu_load *l, bpfptr_t uattr)
+{
+	int ret;
+
+	ret = iu_check_attr(l, uattr);
+	if (ret)
+		return ret;
+	l->img = kvmalloc(l->attr->iu_image_len, GFP_KERNEL);
+	if (!l->img)
+		return -ENOMEM;
+	if (copy_from_user(l->img, u64_to_user_ptr(l->attr->iu_image),
+			   l->attr->iu_image_len)) {
+		iu_log(l->log, "cannot read the image");
+		return -EFAULT;
+	}
+	ret = iu_sig_verify(l->img, l->attr->iu_image_len, &l->elf_len, l->log);
+	if (ret)
+		return ret;
+	ret = iu_elf_parse(&l->elf, l->img, l->elf_len, l->log);
+	if (ret)
+		return ret;
+	ret = iu_find_entry(l);
+	if (ret)
+		return ret;
+	ret = iu_get_maps(l);
+	if (ret)
+		return ret;
+	ret = iu_alloc_image(l);
+	if (ret)
+		return ret;
+	ret = iu_relocate(l);
+	if (ret)
+		return ret;
+	iu_write_maps(l);
+	ret = iu_entry_and_stubs(l);
+	if (ret)
+		return ret;
+	ret = iu_seal(l);
+	if (ret)
+		return ret;
+	iu_fill_prog(l);
+	return bpf_prog_lock_ro(l->prog);
+}
+
+int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
+		     bpfptr_t uattr, u32 uattr_size)
+{
+	struct iu_load *l;
+	u32 log_true_size;
+	int ret, err;
+
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	l->log = kzalloc(sizeof(*l->log), GFP_KERNEL);
+	if (!l->log) {
+		kfree(l);
+		return -ENOMEM;
+	}
+	l->prog = prog;
+	l->attr = attr;
+	ret = bpf_vlog_init(l->log, attr->log_level,
+			    u64_to_user_ptr(attr->log_buf), attr->log_size);
+	if (ret)
+		goto out;
+
+	ret = iu_load_image(l, uattr);
+
+	err = bpf_vlog_finalize(l->log, &log_true_size);
+	if (err && !ret)
+		ret = err;
+	if (uattr_size >= offsetofend(union bpf_attr, log_true_size) &&
+	    copy_to_bpfptr_offset(uattr, offsetof(union bpf_attr, log_true_size),
+				  &log_true_size, sizeof(log_true_size)))
+		ret = -EFAULT;
+out:
+	kvfree(l->img);
+	kfree(l->log);
+	kfree(l);
+	return ret;
+}
+
+/* Called from bpf_prog_free_deferred(), after an RCU grace period. */
+void bpf_iu_prog_free(struct bpf_prog_aux *aux)
+{
+	struct bpf_iu_image *iu = aux->iu_image;
+
+	if (!iu)
+		return;
+	/*
+	 * bpf_jit_free() must see an unjited program: the image memory is ours,
+	 * not a JIT pack. VM_FLUSH_RESET_PERMS restores the permissions.
+	 */
+	aux->prog->jited = 0;
+	aux->prog->bpf_func = NULL;
+	bpf_jit_free_exec(iu->alloc);
+	aux->iu_image = NULL;
+	kfree(iu);
+}
