@@ -4,6 +4,7 @@
  */
 import { Command } from "commander";
 import { registerEnvCommands } from "./env.js";
+import { registerLoaderCommands } from "./loader.js";
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("iu")
@@ -11,5 +12,6 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerEnvCommands(program);
+  registerLoaderCommands(program);
   await program.parseAsync(argv);
 }

@@ -1,0 +1,123 @@
+/**
+ * The little the loader needs from a signed image (docs/IMAGE-FORMAT.md): where the ELF
+ * ends, the program records (`.iu.progs`) and the map records (`.iu.maps`). This reader
+ * trusts nothing it does not have to: the kernel re-checks everything from the signed
+ * bytes; here we only need names, types and map shapes to create maps and pick entries.
+ * The toolchain's full parser (src/object/) validates much more; this one stays small so
+ * the loader has no dependency on the build side.
+ */
+import { IuError } from "../errors.js";
+
+export const SIG_MARKER = "~IU native image signature~\n";
+const SIG_INFO_SIZE = 12;
+export const PROG_DEF_SIZE = 256;
+export const MAP_DEF_SIZE = 64;
+
+export interface ImageProg {
+  name: string;
+  progType: number;
+  attachType: number;
+  /** The declared target (`attach`), e.g. `syscalls/sys_enter_getpid`; may be empty. */
+  attach: string;
+}
+
+export interface ImageMap {
+  name: string;
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+}
+
+export interface ImageSpec {
+  /** Whole file (what is passed to the kernel). */
+  bytes: Buffer;
+  /** Length of the ELF part (the signed bytes), or the whole length if unsigned. */
+  elfLength: number;
+  signed: boolean;
+  programs: ImageProg[];
+  maps: ImageMap[];
+}
+
+function cstr(b: Buffer, off: number, len: number): string {
+  const s = b.subarray(off, off + len);
+  const z = s.indexOf(0);
+  return s.subarray(0, z < 0 ? len : z).toString("utf8");
+}
+
+/** Length of the ELF part of a signed image (marker + iu_sig_info + PKCS#7 stripped). */
+export function signedElfLength(bytes: Buffer): { elfLength: number; signed: boolean } {
+  const marker = Buffer.from(SIG_MARKER, "latin1");
+  if (
+    bytes.length < marker.length + SIG_INFO_SIZE ||
+    !bytes.subarray(bytes.length - marker.length).equals(marker)
+  )
+    return { elfLength: bytes.length, signed: false };
+  const infoOff = bytes.length - marker.length - SIG_INFO_SIZE;
+  const sigLen = bytes.readUInt32BE(infoOff + 8);
+  const elfLength = infoOff - sigLen;
+  if (elfLength < 0) throw new IuError("image signature trailer claims more bytes than the file has");
+  return { elfLength, signed: true };
+}
+
+/** Parses the records the loader needs. Throws IuError on anything it cannot read. */
+export function readImage(bytes: Buffer, what = "image"): ImageSpec {
+  const { elfLength, signed } = signedElfLength(bytes);
+  const elf = bytes.subarray(0, elfLength);
+  const fail = (why: string): never => {
+    throw new IuError(`${what}: not a readable Inner Unikernels image: ${why}`);
+  };
+  if (elf.length < 64 || elf.readUInt32BE(0) !== 0x7f454c46) fail("no ELF header");
+  if (elf[4] !== 2 || elf[5] !== 1) fail("not ELF64 little-endian");
+  const shoff = Number(elf.readBigUInt64LE(0x28));
+  const shentsize = elf.readUInt16LE(0x3a);
+  const shnum = elf.readUInt16LE(0x3c);
+  const shstrndx = elf.readUInt16LE(0x3e);
+  if (shentsize !== 64 || shoff + shnum * 64 > elf.length || shstrndx >= shnum)
+    fail("bad section header table");
+  const sh = (i: number) => {
+    const o = shoff + i * 64;
+    return {
+      name: elf.readUInt32LE(o),
+      type: elf.readUInt32LE(o + 4),
+      offset: Number(elf.readBigUInt64LE(o + 24)),
+      size: Number(elf.readBigUInt64LE(o + 32)),
+    };
+  };
+  const strtab = sh(shstrndx);
+  if (strtab.offset + strtab.size > elf.length) fail(".shstrtab outside the file");
+  const section = (name: string) => {
+    for (let i = 0; i < shnum; i++) {
+      const s = sh(i);
+      if (s.name < strtab.size && cstr(elf, strtab.offset + s.name, strtab.size - s.name) === name) {
+        if (s.type !== 8 /* NOBITS */ && s.offset + s.size > elf.length) fail(`${name} outside the file`);
+        return s;
+      }
+    }
+    return undefined;
+  };
+  const progs = section(".iu.progs");
+  if (!progs) fail("no .iu.progs section");
+  const programs: ImageProg[] = [];
+  for (let o = progs!.offset; o + PROG_DEF_SIZE <= progs!.offset + progs!.size; o += PROG_DEF_SIZE)
+    programs.push({
+      progType: elf.readUInt32LE(o + 8),
+      attachType: elf.readUInt32LE(o + 12),
+      name: cstr(elf, o + 16, 64),
+      attach: cstr(elf, o + 80, 128),
+    });
+  const maps: ImageMap[] = [];
+  const m = section(".iu.maps");
+  if (m && m.type !== 8)
+    for (let o = m.offset; o + MAP_DEF_SIZE <= m.offset + m.size; o += MAP_DEF_SIZE)
+      maps.push({
+        type: elf.readUInt32LE(o + 8),
+        keySize: elf.readUInt32LE(o + 12),
+        valueSize: elf.readUInt32LE(o + 16),
+        maxEntries: elf.readUInt32LE(o + 20),
+        flags: elf.readUInt32LE(o + 24),
+        name: cstr(elf, o + 32, 32),
+      });
+  return { bytes, elfLength, signed, programs, maps };
+}

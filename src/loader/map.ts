@@ -1,0 +1,190 @@
+/**
+ * BPF maps: create, open (by id, pinned path or fd), lookup/update/delete/iterate, pin.
+ * Keys and values are raw bytes (Buffer); `value.ts` has the text codecs the CLI uses.
+ */
+import { readFileSync } from "node:fs";
+import { IuError } from "../errors.js";
+import { decodeMapInfo, MAP_INFO_SIZE, mapTypeNames, PERCPU_MAP_TYPES, type MapInfo } from "./attr.js";
+import {
+  closeFd,
+  fdById,
+  listIds,
+  mapCreate,
+  mapDelete,
+  mapGetNextKey,
+  mapLookup,
+  mapUpdate,
+  objGet,
+  objInfo,
+  objPin,
+} from "./sys.js";
+
+/** What a map is declared as (an `.iu.maps` record or a CLI request). */
+export interface MapSpec {
+  name: string;
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+}
+
+let possibleCpus: number | undefined;
+
+/** Number of possible CPUs (`/sys/devices/system/cpu/possible`, e.g. "0-3"). */
+export function numPossibleCpus(): number {
+  if (possibleCpus !== undefined) return possibleCpus;
+  const text = readFileSync("/sys/devices/system/cpu/possible", "utf8").trim();
+  possibleCpus = parseCpuList(text).length;
+  return possibleCpus;
+}
+
+/** "0-3,5" → [0,1,2,3,5]. */
+export function parseCpuList(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.trim().split(",").filter(Boolean)) {
+    const [a, b] = part.split("-").map(Number);
+    for (let i = a; i <= (b ?? a); i++) out.push(i);
+  }
+  return out;
+}
+
+export class BpfMap {
+  private closed = false;
+  private constructor(
+    readonly fd: number,
+    readonly info: MapInfo,
+  ) {}
+
+  /** BPF_MAP_CREATE from a spec; the kernel name is the first 15 bytes of `spec.name`. */
+  static create(spec: MapSpec): BpfMap {
+    const fd = mapCreate({
+      mapType: spec.type,
+      keySize: spec.keySize,
+      valueSize: spec.valueSize,
+      maxEntries: spec.maxEntries,
+      mapFlags: spec.flags,
+      name: spec.name,
+    });
+    return BpfMap.fromFd(fd);
+  }
+
+  /** Takes ownership of `fd`. */
+  static fromFd(fd: number): BpfMap {
+    try {
+      const b = Buffer.alloc(MAP_INFO_SIZE);
+      objInfo(fd, b);
+      return new BpfMap(fd, decodeMapInfo(b));
+    } catch (e) {
+      closeFd(fd);
+      throw e;
+    }
+  }
+
+  static fromId(id: number): BpfMap {
+    return BpfMap.fromFd(fdById("map", id));
+  }
+
+  static fromPinned(path: string): BpfMap {
+    return BpfMap.fromFd(objGet(path));
+  }
+
+  /** A numeric id, "id:N", or a pinned path. */
+  static open(ref: string): BpfMap {
+    const m = /^(?:id:)?(\d+)$/.exec(ref);
+    return m ? BpfMap.fromId(Number(m[1])) : BpfMap.fromPinned(ref);
+  }
+
+  static listIds(): number[] {
+    return listIds("map");
+  }
+
+  get id(): number {
+    return this.info.id;
+  }
+  get name(): string {
+    return this.info.name;
+  }
+  get typeName(): string {
+    return mapTypeNames[this.info.type] ?? `type ${this.info.type}`;
+  }
+  get keySize(): number {
+    return this.info.keySize;
+  }
+  /** Bytes user space reads or writes for one value (per-CPU maps: one slot per possible CPU). */
+  get userValueSize(): number {
+    if (PERCPU_MAP_TYPES.has(this.info.type))
+      return Math.ceil(this.info.valueSize / 8) * 8 * numPossibleCpus();
+    return this.info.valueSize;
+  }
+  get isPerCpu(): boolean {
+    return PERCPU_MAP_TYPES.has(this.info.type);
+  }
+
+  /** Checks the map matches a declaration (what the kernel also checks for native images). */
+  matches(spec: MapSpec): boolean {
+    const i = this.info;
+    return (
+      i.type === spec.type &&
+      i.keySize === spec.keySize &&
+      i.valueSize === spec.valueSize &&
+      i.maxEntries === spec.maxEntries &&
+      i.flags === spec.flags
+    );
+  }
+
+  private checkKey(key: Buffer): void {
+    if (key.length !== this.info.keySize)
+      throw new IuError(
+        `map ${this.name}: key is ${key.length} bytes, the map's keys are ${this.info.keySize}`,
+      );
+  }
+
+  lookup(key: Buffer): Buffer | undefined {
+    this.checkKey(key);
+    const value = Buffer.alloc(this.userValueSize);
+    return mapLookup(this.fd, key, value) ? value : undefined;
+  }
+
+  /** `flags`: 0 any, 1 only if absent (BPF_NOEXIST), 2 only if present (BPF_EXIST). */
+  update(key: Buffer, value: Buffer, flags = 0): void {
+    this.checkKey(key);
+    if (value.length !== this.userValueSize)
+      throw new IuError(
+        `map ${this.name}: value is ${value.length} bytes, the map needs ${this.userValueSize}`,
+      );
+    mapUpdate(this.fd, key, value, flags);
+  }
+
+  delete(key: Buffer): boolean {
+    this.checkKey(key);
+    return mapDelete(this.fd, key);
+  }
+
+  *keys(): Generator<Buffer> {
+    let prev: Buffer | null = null;
+    for (;;) {
+      const next = Buffer.alloc(this.info.keySize);
+      if (!mapGetNextKey(this.fd, prev, next)) return;
+      yield next;
+      prev = next;
+    }
+  }
+
+  /** Key/value pairs; keys deleted while iterating are skipped. */
+  *entries(): Generator<[Buffer, Buffer]> {
+    for (const k of this.keys()) {
+      const v = this.lookup(k);
+      if (v) yield [k, v];
+    }
+  }
+
+  pin(path: string): void {
+    objPin(this.fd, path);
+  }
+
+  close(): void {
+    if (!this.closed) closeFd(this.fd);
+    this.closed = true;
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * BPF programs: load (signed native images, or eBPF instructions for tests), open by id
+ * or pinned path, inspect, test-run, pin.
+ */
+import {
+  decodeProgInfo,
+  ProgType,
+  PROG_INFO_MAP_IDS,
+  PROG_INFO_NR_MAP_IDS,
+  PROG_INFO_SIZE,
+  progTypeNames,
+} from "./attr.js";
+import type { ProgInfo } from "./attr.js";
+import {
+  addr,
+  closeFd,
+  fdById,
+  listIds,
+  objGet,
+  objInfo,
+  objPin,
+  progLoad,
+  progTestRun,
+  type TestRunOptions,
+  type TestRunResult,
+} from "./sys.js";
+
+export type { ProgInfo, TestRunOptions, TestRunResult };
+
+export interface NativeLoadOptions {
+  /** The whole signed image file. */
+  image: Buffer;
+  /** Entry name (`iu_prog_def.name`). */
+  entry: string;
+  progType: number;
+  attachType?: number;
+  /** Map fds in `.iu.maps` order. */
+  mapFds: number[];
+  license?: string;
+  logLevel?: number;
+}
+
+export interface EbpfLoadOptions {
+  insns: Buffer;
+  progType: number;
+  attachType?: number;
+  name?: string;
+  license?: string;
+  logLevel?: number;
+}
+
+export class BpfProgram {
+  private closed = false;
+  /** The kernel's load log (empty unless a log level was asked for or the first try failed). */
+  log = "";
+
+  private constructor(
+    readonly fd: number,
+    readonly info: ProgInfo,
+  ) {}
+
+  /** BPF_PROG_LOAD with BPF_F_IU_NATIVE. */
+  static loadNative(o: NativeLoadOptions): BpfProgram {
+    const { fd, log } = progLoad({
+      progType: o.progType,
+      expectedAttachType: o.attachType ?? 0,
+      name: o.entry,
+      license: o.license ?? "GPL",
+      native: { image: o.image, entry: o.entry, mapFds: o.mapFds },
+      logLevel: o.logLevel ?? 0,
+    });
+    const p = BpfProgram.fromFd(fd);
+    p.log = log;
+    return p;
+  }
+
+  /** BPF_PROG_LOAD of eBPF instructions (the verifier runs): used by tests and twins. */
+  static loadEbpf(o: EbpfLoadOptions): BpfProgram {
+    const { fd, log } = progLoad({
+      progType: o.progType,
+      expectedAttachType: o.attachType ?? 0,
+      name: o.name ?? "",
+      license: o.license ?? "GPL",
+      insns: o.insns,
+      logLevel: o.logLevel ?? 0,
+    });
+    const p = BpfProgram.fromFd(fd);
+    p.log = log;
+    return p;
+  }
+
+  /** Takes ownership of `fd`. */
+  static fromFd(fd: number): BpfProgram {
+    try {
+      return new BpfProgram(fd, BpfProgram.infoOf(fd));
+    } catch (e) {
+      closeFd(fd);
+      throw e;
+    }
+  }
+
+  static fromId(id: number): BpfProgram {
+    return BpfProgram.fromFd(fdById("prog", id));
+  }
+
+  static fromPinned(path: string): BpfProgram {
+    return BpfProgram.fromFd(objGet(path));
+  }
+
+  /** A numeric id, "id:N", or a pinned path. */
+  static open(ref: string): BpfProgram {
+    const m = /^(?:id:)?(\d+)$/.exec(ref);
+    return m ? BpfProgram.fromId(Number(m[1])) : BpfProgram.fromPinned(ref);
+  }
+
+  static listIds(): number[] {
+    return listIds("prog");
+  }
+
+  /** Info of every loaded program (skips programs that vanish while listing). */
+  static list(): ProgInfo[] {
+    const out: ProgInfo[] = [];
+    for (const id of listIds("prog")) {
+      let p: BpfProgram;
+      try {
+        p = BpfProgram.fromId(id);
+      } catch {
+        continue;
+      }
+      out.push(p.info);
+      p.close();
+    }
+    return out;
+  }
+
+  private static infoOf(fd: number): ProgInfo {
+    const b = Buffer.alloc(PROG_INFO_SIZE);
+    objInfo(fd, b);
+    const nr = b.readUInt32LE(PROG_INFO_NR_MAP_IDS);
+    if (nr === 0) return decodeProgInfo(b);
+    // Second call with a map-id array of the size the kernel reported.
+    const ids = Buffer.alloc(nr * 4);
+    const b2 = Buffer.alloc(PROG_INFO_SIZE);
+    b2.writeUInt32LE(nr, PROG_INFO_NR_MAP_IDS);
+    b2.writeBigUInt64LE(addr(ids), PROG_INFO_MAP_IDS);
+    objInfo(fd, b2);
+    return decodeProgInfo(b2, ids);
+  }
+
+  /** Fresh info (run counters change). */
+  refresh(): ProgInfo {
+    return BpfProgram.infoOf(this.fd);
+  }
+
+  get id(): number {
+    return this.info.id;
+  }
+  get name(): string {
+    return this.info.name;
+  }
+  get type(): number {
+    return this.info.type;
+  }
+  get typeName(): string {
+    return progTypeNames[this.info.type] ?? `type ${this.info.type}`;
+  }
+
+  /** BPF_PROG_TEST_RUN: XDP / tc take `data` (a packet), raw tracepoints take `ctx` (u64 args). */
+  testRun(o: TestRunOptions): TestRunResult {
+    // The raw tracepoint runner refuses repeat, data and ctx_out (net/bpf/test_run.c):
+    // it runs once with the u64 args from ctx_in.
+    if (this.type === ProgType.RAW_TRACEPOINT)
+      return progTestRun(this.fd, { ...o, repeat: 0, ctxOutSize: 0 });
+    return progTestRun(this.fd, o);
+  }
+
+  pin(path: string): void {
+    objPin(this.fd, path);
+  }
+
+  close(): void {
+    if (!this.closed) closeFd(this.fd);
+    this.closed = true;
+  }
+}
