@@ -5,6 +5,7 @@
 import { Command } from "commander";
 import { registerEnvCommands } from "./env.js";
 import { registerLoaderCommands } from "./loader.js";
+import { registerToolchainCommands } from "./toolchain.js";
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("iu")
@@ -13,5 +14,6 @@ export async function main(argv: string[]): Promise<void> {
     .enablePositionalOptions();
   registerEnvCommands(program);
   registerLoaderCommands(program);
+  registerToolchainCommands(program);
   await program.parseAsync(argv);
 }

@@ -1,0 +1,296 @@
+//! Typed program contexts. Each wraps the raw pointer the kernel passes to the entry
+//! point; only the SDK's generated entry can create one (`from_raw` is `unsafe`), and
+//! every accessor is bounds-checked or goes through a non-faulting helper.
+
+use crate::Pod;
+use crate::helpers::{probe_read, sys};
+use core::ffi::c_void;
+use core::marker::PhantomData;
+
+/// What an XDP program decides for a packet.
+#[repr(u32)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum XdpAction {
+    /// Drop with an error trace point (also the default after a panic).
+    Aborted = 0,
+    /// Drop the packet.
+    Drop = 1,
+    /// Pass it to the network stack.
+    Pass = 2,
+    /// Send it back out of the interface it came in on.
+    Tx = 3,
+    /// Redirect (after a redirect helper).
+    Redirect = 4,
+}
+
+/// What a tc (sched_cls, direct-action) program decides for a packet.
+#[repr(i32)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TcAction {
+    /// Continue with the next action / default classification.
+    Unspec = -1,
+    /// Accept the packet.
+    Ok = 0,
+    /// Drop the packet (also the default after a panic).
+    Shot = 2,
+    /// Redirect (after a redirect helper).
+    Redirect = 7,
+}
+
+/// The context of an XDP program: the packet in `struct xdp_buff`.
+pub struct XdpContext<'a> {
+    buf: *const XdpBuffHead,
+    _l: PhantomData<&'a mut [u8]>,
+}
+
+/// The first fields of `struct xdp_buff` (include/net/xdp.h).
+#[repr(C)]
+struct XdpBuffHead {
+    data: *mut u8,
+    data_end: *mut u8,
+}
+
+impl XdpContext<'_> {
+    /// # Safety
+    /// `ctx` must be the `struct xdp_buff *` the kernel passed to the entry point, valid
+    /// for the whole program run.
+    #[doc(hidden)]
+    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+        XdpContext {
+            buf: ctx as *const XdpBuffHead,
+            _l: PhantomData,
+        }
+    }
+
+    /// The packet bytes, writable (XDP packets are always writable linear buffers).
+    pub fn data(&mut self) -> &mut [u8] {
+        // SAFETY: the kernel guarantees data <= data_end and that [data, data_end) is the
+        // linear, writable packet buffer for the duration of the run; &mut self makes this
+        // the only live slice.
+        unsafe {
+            let h = &*self.buf;
+            let len = (h.data_end as usize).saturating_sub(h.data as usize);
+            core::slice::from_raw_parts_mut(h.data, len)
+        }
+    }
+
+    /// Length of the packet in bytes.
+    pub fn len(&mut self) -> usize {
+        self.data().len()
+    }
+
+    /// True for an empty packet.
+    pub fn is_empty(&mut self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The context of a tc (sched_cls) program: a `struct sk_buff`.
+pub struct TcContext<'a> {
+    skb: *const c_void,
+    _l: PhantomData<&'a [u8]>,
+}
+
+impl TcContext<'_> {
+    /// # Safety
+    /// `ctx` must be the `struct sk_buff *` the kernel passed to the entry point.
+    #[doc(hidden)]
+    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+        TcContext {
+            skb: ctx,
+            _l: PhantomData,
+        }
+    }
+
+    /// The linear part of the packet (`skb->data .. skb->data + skb_headlen(skb)`),
+    /// read-only: writing needs the skb to be unshared first.
+    pub fn data(&self) -> &[u8] {
+        let mut end: u64 = 0;
+        // SAFETY: skb is the live sk_buff; iu_skb_data only reads it and stores the end
+        // of the linear data into `end`.
+        let start = unsafe { sys::iu_skb_data(self.skb, &mut end) };
+        let len = end.saturating_sub(start) as usize;
+        if start == 0 {
+            return &[];
+        }
+        // SAFETY: the kernel runtime returned the bounds of the linear buffer, valid for
+        // the run; the slice is shared.
+        unsafe { core::slice::from_raw_parts(start as *const u8, len) }
+    }
+
+    /// Total packet length (`skb->len`, including non-linear parts).
+    pub fn len(&self) -> u32 {
+        // SAFETY: skb is the live sk_buff; the runtime only reads skb->len.
+        unsafe { sys::iu_skb_len(self.skb) }
+    }
+
+    /// True for an empty packet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// x86-64 `struct pt_regs` (arch/x86/include/asm/ptrace.h), 21 × u64.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct PtRegs([u64; 21]);
+
+const REG_R9: usize = 8;
+const REG_R8: usize = 9;
+const REG_AX: usize = 10;
+const REG_CX: usize = 11;
+const REG_DX: usize = 12;
+const REG_SI: usize = 13;
+const REG_DI: usize = 14;
+const REG_IP: usize = 16;
+const REG_SP: usize = 19;
+
+/// Register access shared by kprobe and perf_event contexts.
+fn reg(regs: *const PtRegs, i: usize) -> u64 {
+    // SAFETY: `regs` is a live struct pt_regs (21 u64) and i < 21 (callers use the
+    // constants above).
+    unsafe { core::ptr::read(&(*regs).0[i]) }
+}
+
+/// The context of a kprobe / kretprobe program: the probed CPU's registers.
+pub struct KprobeContext {
+    regs: *const PtRegs,
+}
+
+impl KprobeContext {
+    /// # Safety
+    /// `ctx` must be the `struct pt_regs *` the kernel passed to the entry point.
+    #[doc(hidden)]
+    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+        KprobeContext {
+            regs: ctx as *const PtRegs,
+        }
+    }
+
+    /// Argument `n` (0..=5) of the probed function, System V order (rdi, rsi, rdx, rcx,
+    /// r8, r9); `None` for n > 5 (stack arguments are not available).
+    pub fn arg(&self, n: usize) -> Option<u64> {
+        let i = match n {
+            0 => REG_DI,
+            1 => REG_SI,
+            2 => REG_DX,
+            3 => REG_CX,
+            4 => REG_R8,
+            5 => REG_R9,
+            _ => return None,
+        };
+        Some(reg(self.regs, i))
+    }
+
+    /// Return value (rax), meaningful in a kretprobe.
+    pub fn ret(&self) -> u64 {
+        reg(self.regs, REG_AX)
+    }
+
+    /// Instruction pointer.
+    pub fn ip(&self) -> u64 {
+        reg(self.regs, REG_IP)
+    }
+
+    /// Stack pointer.
+    pub fn sp(&self) -> u64 {
+        reg(self.regs, REG_SP)
+    }
+
+    /// Reads a `T` from kernel memory at `addr` without faulting (`bpf_probe_read_kernel`).
+    pub fn read_kernel<T: Pod>(&self, addr: u64) -> Option<T> {
+        probe_read(addr as usize)
+    }
+}
+
+/// The context of a tracepoint program: the raw trace record (starting with the 8-byte
+/// common header; field offsets are in the event's `format` file in tracefs).
+pub struct TracepointContext {
+    rec: *const u8,
+}
+
+impl TracepointContext {
+    /// # Safety
+    /// `ctx` must be the trace record pointer the kernel passed to the entry point.
+    #[doc(hidden)]
+    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+        TracepointContext {
+            rec: ctx as *const u8,
+        }
+    }
+
+    /// Reads the field of type `T` at byte `offset` of the record. The record's size is
+    /// not known to the program, so the read goes through `bpf_probe_read_kernel`: an
+    /// offset past the record gives unspecified bytes or `None`, never a fault.
+    pub fn read<T: Pod>(&self, offset: usize) -> Option<T> {
+        probe_read((self.rec as usize).wrapping_add(offset))
+    }
+
+    /// The common header's `common_pid` field (offset 4).
+    pub fn common_pid(&self) -> Option<i32> {
+        self.read::<i32>(4)
+    }
+}
+
+/// The context of a raw tracepoint program: the tracepoint's arguments as u64.
+pub struct RawTracepointContext {
+    args: *const u64,
+}
+
+impl RawTracepointContext {
+    /// # Safety
+    /// `ctx` must be the `u64 args[]` pointer the kernel passed to the entry point.
+    #[doc(hidden)]
+    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+        RawTracepointContext {
+            args: ctx as *const u64,
+        }
+    }
+
+    /// Argument `n` (0..12) of the tracepoint. The number of arguments depends on the
+    /// tracepoint, so the read is non-faulting; `None` for n >= 12.
+    pub fn arg(&self, n: usize) -> Option<u64> {
+        if n >= 12 {
+            return None;
+        }
+        probe_read((self.args as usize).wrapping_add(n * 8))
+    }
+}
+
+/// The context of a perf_event program (`struct bpf_perf_event_data_kern`).
+pub struct PerfEventContext {
+    kern: *const PerfEventDataKern,
+}
+
+#[repr(C)]
+struct PerfEventDataKern {
+    regs: *const PtRegs,
+    data: *const c_void,
+    event: *const c_void,
+}
+
+impl PerfEventContext {
+    /// # Safety
+    /// `ctx` must be the `struct bpf_perf_event_data_kern *` the kernel passed.
+    #[doc(hidden)]
+    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+        PerfEventContext {
+            kern: ctx as *const PerfEventDataKern,
+        }
+    }
+
+    fn regs(&self) -> *const PtRegs {
+        // SAFETY: kern is the live bpf_perf_event_data_kern; regs is its first field.
+        unsafe { (*self.kern).regs }
+    }
+
+    /// Instruction pointer of the sampled context.
+    pub fn ip(&self) -> u64 {
+        reg(self.regs(), REG_IP)
+    }
+
+    /// Stack pointer of the sampled context.
+    pub fn sp(&self) -> u64 {
+        reg(self.regs(), REG_SP)
+    }
+}

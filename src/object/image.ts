@@ -1,0 +1,375 @@
+/**
+ * The signed native image (`*.iu`, docs/IMAGE-FORMAT.md): splitting off the signature
+ * trailer, parsing the ELF into a pure `ImageSpec` (programs, maps, relocations,
+ * helper and runtime-symbol references, segments) and checking it against the rules the
+ * kernel applies. Used by `iu build` (to refuse a bad link), `iu inspect`, and the
+ * user-space loader. No I/O here: bytes in, data out.
+ */
+import {
+  ElfFile,
+  ElfError,
+  PT_LOAD,
+  PF_R,
+  PF_W,
+  PF_X,
+  ET_DYN,
+  EM_X86_64,
+  SHT_NOBITS,
+  RELOC_NAMES,
+  R_X86_64_64,
+  R_X86_64_GLOB_DAT,
+  R_X86_64_JUMP_SLOT,
+  R_X86_64_RELATIVE,
+  type ProgramHeader,
+} from "./elf.js";
+
+export const IU_MARKER = "~IU native image signature~\n";
+export const IU_SIG_INFO_LEN = 12;
+export const IU_PROG_DEF_SIZE = 256;
+export const IU_MAP_DEF_SIZE = 64;
+export const IU_NAME_LEN = 64;
+export const IU_ATTACH_LEN = 128;
+export const IU_MAP_NAME_LEN = 32;
+export const PAGE_SIZE = 4096;
+export const MAX_SPAN = 64 * 1024 * 1024;
+export const ALLOWED_RELOCS = [R_X86_64_RELATIVE, R_X86_64_64, R_X86_64_GLOB_DAT, R_X86_64_JUMP_SLOT];
+
+/** `enum bpf_prog_type` names for the types the SDK declares (and a few more). */
+export const PROG_TYPE_NAMES: Record<number, string> = {
+  1: "socket_filter",
+  2: "kprobe",
+  3: "sched_cls",
+  4: "sched_act",
+  5: "tracepoint",
+  6: "xdp",
+  7: "perf_event",
+  17: "raw_tracepoint",
+  26: "tracing",
+};
+
+/** `enum bpf_map_type` names. */
+export const MAP_TYPE_NAMES: Record<number, string> = {
+  1: "hash",
+  2: "array",
+  3: "prog_array",
+  4: "perf_event_array",
+  5: "percpu_hash",
+  6: "percpu_array",
+  9: "lru_hash",
+  27: "ringbuf",
+};
+
+export interface SignatureTrailer {
+  /** Length of the signed ELF bytes (`[0, elfLength)`). */
+  elfLength: number;
+  /** The DER PKCS#7 / CMS detached signature. */
+  pkcs7: Uint8Array;
+  /** The 12-byte struct iu_sig_info fields. */
+  info: { algo: number; hash: number; idType: number; signerLen: number; keyIdLen: number; sigLen: number };
+}
+
+export interface SplitImage {
+  elf: Uint8Array;
+  signature: SignatureTrailer | null;
+}
+
+export interface ProgramSpec {
+  index: number;
+  name: string;
+  /** `enum bpf_prog_type` value. */
+  progType: number;
+  /** Human name: xdp, sched_cls, kprobe, tracepoint, raw_tracepoint, perf_event. */
+  type: string;
+  attachType: number;
+  attach: string;
+  /** Entry virtual address (from its R_X86_64_RELATIVE relocation). */
+  entry: number;
+  /** Virtual address of the record (for loaders that patch or check it). */
+  recordAddr: number;
+}
+
+export interface MapSpec {
+  index: number;
+  name: string;
+  mapType: number;
+  type: string;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+  recordAddr: number;
+}
+
+export interface RelocationSpec {
+  offset: number;
+  type: number;
+  typeName: string;
+  symbol: string | null;
+  addend: bigint;
+}
+
+export interface SegmentSpec {
+  vaddr: number;
+  offset: number;
+  filesz: number;
+  memsz: number;
+  /** "r", "rx" or "rw" (letters of PF_R, PF_X, PF_W). */
+  perms: string;
+  flags: number;
+}
+
+export interface ImageSpec {
+  elfLength: number;
+  signature: SignatureTrailer | null;
+  programs: ProgramSpec[];
+  maps: MapSpec[];
+  relocations: RelocationSpec[];
+  /** Undefined `bpf_*` symbols referenced by relocations. */
+  helpers: string[];
+  /** Undefined `iu_*` symbols referenced by relocations. */
+  runtimeSymbols: string[];
+  /** Undefined symbols that are neither (the kernel refuses them). */
+  unknownSymbols: string[];
+  segments: SegmentSpec[];
+  /** Total page-rounded span of the loaded segments. */
+  span: number;
+  /** Violations of docs/IMAGE-FORMAT.md; empty for a loadable image. */
+  problems: string[];
+}
+
+/** Splits a `*.iu` file into the ELF bytes and the signature trailer (null if unsigned). */
+export function splitSignedImage(file: Uint8Array): SplitImage {
+  const marker = new TextEncoder().encode(IU_MARKER);
+  const n = file.length;
+  if (n < marker.length + IU_SIG_INFO_LEN) return { elf: file, signature: null };
+  for (let i = 0; i < marker.length; i++)
+    if (file[n - marker.length + i] !== marker[i]) return { elf: file, signature: null };
+  const infoOff = n - marker.length - IU_SIG_INFO_LEN;
+  const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const info = {
+    algo: file[infoOff],
+    hash: file[infoOff + 1],
+    idType: file[infoOff + 2],
+    signerLen: file[infoOff + 3],
+    keyIdLen: file[infoOff + 4],
+    sigLen: dv.getUint32(infoOff + 8, false),
+  };
+  if (info.sigLen === 0 || info.sigLen > infoOff)
+    throw new ElfError(`signature length ${info.sigLen} does not fit in the file (${n} bytes)`);
+  const elfLength = infoOff - info.sigLen;
+  return {
+    elf: file.subarray(0, elfLength),
+    signature: { elfLength, pkcs7: file.subarray(elfLength, infoOff), info },
+  };
+}
+
+/** Builds the trailer (`struct iu_sig_info` + marker) for a signature of `sigLen` bytes. */
+export function signatureTrailer(sigLen: number): Uint8Array {
+  const marker = new TextEncoder().encode(IU_MARKER);
+  const out = new Uint8Array(IU_SIG_INFO_LEN + marker.length);
+  out[2] = 2; // id_type = PKEY_ID_PKCS7
+  new DataView(out.buffer).setUint32(8, sigLen, false);
+  out.set(marker, IU_SIG_INFO_LEN);
+  return out;
+}
+
+function fixedString(b: Uint8Array, what: string, problems: string[]): string {
+  const z = b.indexOf(0);
+  if (z < 0) {
+    problems.push(`${what} is not NUL-terminated`);
+    return new TextDecoder().decode(b);
+  }
+  return new TextDecoder().decode(b.subarray(0, z));
+}
+
+function perms(flags: number): string {
+  return (flags & PF_R ? "r" : "") + (flags & PF_W ? "w" : "") + (flags & PF_X ? "x" : "");
+}
+
+const pageDown = (x: number): number => Math.floor(x / PAGE_SIZE) * PAGE_SIZE;
+const pageUp = (x: number): number => Math.ceil(x / PAGE_SIZE) * PAGE_SIZE;
+
+/** Parses a signed or unsigned image. Throws ElfError only when the ELF cannot be read at all. */
+export function parseImage(file: Uint8Array): ImageSpec {
+  const { elf: bytes, signature } = splitSignedImage(file);
+  const elf = new ElfFile(bytes);
+  const problems: string[] = [];
+  const h = elf.header;
+  if (h.machine !== EM_X86_64) problems.push(`e_machine is ${h.machine}, expected EM_X86_64 (62)`);
+  if (h.type !== ET_DYN) problems.push(`e_type is ${h.type}, expected ET_DYN (3)`);
+
+  const loads = elf.programHeaders.filter((p) => p.type === PT_LOAD);
+  checkSegments(loads, bytes.length, problems);
+  const segments: SegmentSpec[] = loads.map((p) => ({
+    vaddr: p.vaddr,
+    offset: p.offset,
+    filesz: p.filesz,
+    memsz: p.memsz,
+    perms: perms(p.flags),
+    flags: p.flags,
+  }));
+  const span = loads.length ? pageUp(Math.max(...loads.map((p) => p.vaddr + p.memsz))) : 0;
+  const segOf = (addr: number, len: number): ProgramHeader | undefined =>
+    loads.find((p) => addr >= p.vaddr && addr + len <= p.vaddr + p.memsz);
+
+  // Relocations and the symbols they name.
+  const relocations: RelocationSpec[] = [];
+  const undef = new Set<string>();
+  const relativeAt = new Map<number, bigint>();
+  for (const s of elf.sections.filter((x) => x.name === ".rela.dyn" || x.name === ".rela.plt")) {
+    const symtab = elf.sections[s.link];
+    if (!symtab || symtab.name !== ".dynsym") {
+      problems.push(`${s.name}: sh_link does not name .dynsym`);
+      continue;
+    }
+    const syms = elf.symbols(symtab);
+    for (const r of elf.relas(s)) {
+      const typeName = RELOC_NAMES[r.type] ?? `type ${r.type}`;
+      const sym = r.sym ? syms[r.sym] : undefined;
+      if (r.sym && !sym)
+        problems.push(
+          `${s.name}: relocation at 0x${r.offset.toString(16)} names symbol ${r.sym} past .dynsym`,
+        );
+      relocations.push({
+        offset: r.offset,
+        type: r.type,
+        typeName,
+        symbol: sym ? sym.name : null,
+        addend: r.addend,
+      });
+      if (!ALLOWED_RELOCS.includes(r.type))
+        problems.push(
+          `relocation ${typeName} at 0x${r.offset.toString(16)} is not allowed (only RELATIVE, 64, GLOB_DAT, JUMP_SLOT)`,
+        );
+      if (r.type === R_X86_64_RELATIVE) {
+        if (r.sym !== 0) problems.push(`R_X86_64_RELATIVE at 0x${r.offset.toString(16)} has a symbol`);
+        relativeAt.set(r.offset, r.addend);
+      }
+      if (!segOf(r.offset, 8))
+        problems.push(`relocation at 0x${r.offset.toString(16)} lies outside every segment`);
+      if (sym && sym.shndx === 0 && sym.name) undef.add(sym.name);
+    }
+  }
+  for (const s of elf.sections.filter((x) => x.type === 4 /* SHT_RELA */)) {
+    if (s.name !== ".rela.dyn" && s.name !== ".rela.plt")
+      problems.push(`relocation section ${s.name} is not allowed (only .rela.dyn and .rela.plt)`);
+  }
+  const names = [...undef].sort();
+  const helpers = names.filter((n) => n.startsWith("bpf_"));
+  const runtimeSymbols = names.filter((n) => n.startsWith("iu_"));
+  const unknownSymbols = names.filter((n) => !n.startsWith("bpf_") && !n.startsWith("iu_"));
+  for (const n of unknownSymbols)
+    problems.push(`undefined symbol ${n} is neither a bpf_ helper nor an iu_ runtime symbol`);
+
+  // Programs.
+  const programs: ProgramSpec[] = [];
+  const progSec = elf.section(".iu.progs");
+  if (!progSec) problems.push("no .iu.progs section: the image declares no program");
+  else {
+    if (progSec.size % IU_PROG_DEF_SIZE)
+      problems.push(`.iu.progs size ${progSec.size} is not a multiple of ${IU_PROG_DEF_SIZE}`);
+    if (!segOf(progSec.addr, progSec.size)) problems.push(".iu.progs is not inside a loaded segment");
+    const b = elf.sectionBytes(progSec);
+    const exec = loads.find((p) => p.flags & PF_X);
+    for (let i = 0; i + IU_PROG_DEF_SIZE <= b.length; i += IU_PROG_DEF_SIZE) {
+      const rec = b.subarray(i, i + IU_PROG_DEF_SIZE);
+      const dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+      const addr = progSec.addr + i;
+      const rel = relativeAt.get(addr);
+      const entry = rel !== undefined ? Number(rel) : Number(dv.getBigUint64(0, true));
+      const name = fixedString(
+        rec.subarray(16, 16 + IU_NAME_LEN),
+        `program ${i / IU_PROG_DEF_SIZE} name`,
+        problems,
+      );
+      const p: ProgramSpec = {
+        index: i / IU_PROG_DEF_SIZE,
+        name,
+        progType: dv.getUint32(8, true),
+        type: "",
+        attachType: dv.getUint32(12, true),
+        attach: fixedString(rec.subarray(80, 80 + IU_ATTACH_LEN), `program ${name} attach`, problems),
+        entry,
+        recordAddr: addr,
+      };
+      p.type = PROG_TYPE_NAMES[p.progType] ?? `type ${p.progType}`;
+      if (rel === undefined) problems.push(`program ${name}: entry has no R_X86_64_RELATIVE relocation`);
+      if (!exec || entry < exec.vaddr || entry >= exec.vaddr + exec.memsz)
+        problems.push(`program ${name}: entry 0x${entry.toString(16)} is not in the executable segment`);
+      if (rec.subarray(208).some((x) => x !== 0))
+        problems.push(`program ${name}: reserved bytes are not zero`);
+      if (!name) problems.push(`program ${p.index} has an empty name`);
+      if (programs.some((q) => q.name === name)) problems.push(`program name ${name} is not unique`);
+      programs.push(p);
+    }
+  }
+
+  // Maps.
+  const maps: MapSpec[] = [];
+  const mapSec = elf.section(".iu.maps");
+  if (mapSec) {
+    if (mapSec.size % IU_MAP_DEF_SIZE)
+      problems.push(`.iu.maps size ${mapSec.size} is not a multiple of ${IU_MAP_DEF_SIZE}`);
+    const seg = segOf(mapSec.addr, mapSec.size);
+    if (!seg || !(seg.flags & PF_W)) problems.push(".iu.maps is not inside a writable loaded segment");
+    const b = mapSec.type === SHT_NOBITS ? new Uint8Array(mapSec.size) : elf.sectionBytes(mapSec);
+    for (let i = 0; i + IU_MAP_DEF_SIZE <= b.length; i += IU_MAP_DEF_SIZE) {
+      const rec = b.subarray(i, i + IU_MAP_DEF_SIZE);
+      const dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+      const name = fixedString(rec.subarray(32, 64), `map ${i / IU_MAP_DEF_SIZE} name`, problems);
+      const m: MapSpec = {
+        index: i / IU_MAP_DEF_SIZE,
+        name,
+        mapType: dv.getUint32(8, true),
+        type: "",
+        keySize: dv.getUint32(12, true),
+        valueSize: dv.getUint32(16, true),
+        maxEntries: dv.getUint32(20, true),
+        flags: dv.getUint32(24, true),
+        recordAddr: mapSec.addr + i,
+      };
+      m.type = MAP_TYPE_NAMES[m.mapType] ?? `type ${m.mapType}`;
+      if (dv.getBigUint64(0, true) !== 0n) problems.push(`map ${name}: kptr is not zero in the file`);
+      if (dv.getUint32(28, true) !== 0) problems.push(`map ${name}: reserved is not zero`);
+      maps.push(m);
+    }
+  }
+
+  return {
+    elfLength: bytes.length,
+    signature,
+    programs,
+    maps,
+    relocations,
+    helpers,
+    runtimeSymbols,
+    unknownSymbols,
+    segments,
+    span,
+    problems,
+  };
+}
+
+function checkSegments(loads: ProgramHeader[], fileLen: number, problems: string[]): void {
+  if (loads.length < 1 || loads.length > 8)
+    problems.push(`${loads.length} PT_LOAD segments (1 to 8 allowed)`);
+  if (loads.length && loads[0].vaddr !== 0) problems.push("the first PT_LOAD segment is not at p_vaddr 0");
+  let prevEnd = -1;
+  let exec = 0;
+  for (const p of loads) {
+    const at = `segment at 0x${p.vaddr.toString(16)}`;
+    if (p.vaddr % PAGE_SIZE || p.offset % PAGE_SIZE)
+      problems.push(`${at}: p_vaddr/p_offset not page aligned`);
+    if (p.filesz > p.memsz) problems.push(`${at}: p_filesz > p_memsz`);
+    if (p.offset + p.filesz > fileLen) problems.push(`${at}: file range outside the ELF`);
+    if (p.flags & PF_W && p.flags & PF_X) problems.push(`${at}: writable and executable`);
+    if (p.flags & PF_X) {
+      exec++;
+      if (p.flags !== (PF_R | PF_X)) problems.push(`${at}: executable segment flags are not R|X`);
+    }
+    if (pageDown(p.vaddr) < prevEnd) problems.push(`${at}: overlaps or is out of ascending order`);
+    prevEnd = pageUp(p.vaddr + p.memsz);
+  }
+  if (exec !== 1) problems.push(`${exec} executable segments (exactly 1 required)`);
+  if (prevEnd > MAX_SPAN) problems.push(`span ${prevEnd} bytes exceeds 64 MiB`);
+}

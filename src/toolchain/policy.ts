@@ -1,0 +1,436 @@
+/**
+ * The safety policy for user crates (issue 3, docs/TOOLCHAIN.md). Three layers:
+ *  1. checks of the build inputs: environment, `.cargo/config*`, the manifest (through
+ *     `cargo metadata`), build scripts, dependencies;
+ *  2. a cheap token scan of the crate's Rust sources (comments and literals skipped);
+ *  3. compiler lints on the user crate only (`-F unsafe_code -Zallow-features=`), whose
+ *     diagnostics are mapped back to rules by `ruleForDiagnostic`.
+ * Every violation names its rule and a file:line.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { homedir } from "node:os";
+import { IuError } from "../errors.js";
+
+export const RULES = {
+  "unsafe-code":
+    "unsafe code (unsafe blocks, fns, impls, traits, extern blocks marked unsafe, #[no_mangle], #[link_section], #[export_name], asm!/global_asm!) is not allowed in programs",
+  "extern-block":
+    "extern blocks and #[link] attributes are not allowed: programs reach the kernel only through the SDK",
+  "unstable-feature": "unstable features (#![feature]) are not allowed in programs",
+  "no-std": "programs must be #![no_std] and may not use the std crate",
+  "no-alloc": "programs may not use the alloc crate",
+  "panic-handler": "programs may not define a panic handler: the SDK's hands panics to the kernel runtime",
+  "target-feature": "#[target_feature] is not allowed: kernel code must not use SIMD/FPU registers",
+  "source-files":
+    "include!() and #[path] are not allowed: the program's sources are the .rs files of its crate",
+  dependency: "only the SDK (`iu`) may be a dependency",
+  "build-script":
+    "build scripts (build.rs, package.build, package.links) are not allowed: they could add flags, link inputs or cargo: directives",
+  "cargo-config":
+    "a .cargo/config(.toml) in the crate or its parents is not allowed: the toolchain decides every flag and link input",
+  environment: "environment variables that change rustc flags, the compiler, or the linker are not allowed",
+  manifest:
+    "the Cargo.toml declares something the toolchain does not build (only [package], [dependencies] and a plain [lib] are used)",
+} as const;
+
+export type Rule = keyof typeof RULES;
+
+export interface Violation {
+  rule: Rule;
+  file: string;
+  line: number;
+  col: number;
+  detail: string;
+}
+
+export function formatViolation(v: Violation): string {
+  return `${v.file}:${v.line}:${v.col}: [${v.rule}] ${v.detail}`;
+}
+
+/** Thrown when the policy rejects a crate; nothing is linked or signed. */
+export class PolicyError extends IuError {
+  constructor(readonly violations: Violation[]) {
+    super(
+      `the program breaks the toolchain policy (${violations.length} violation${violations.length === 1 ? "" : "s"}):\n` +
+        violations.map((v) => "  " + formatViolation(v)).join("\n") +
+        '\nFix: remove the listed constructs; see docs/TOOLCHAIN.md ("Policy") for each rule.',
+    );
+    this.name = "PolicyError";
+  }
+  get rules(): Rule[] {
+    return [...new Set(this.violations.map((v) => v.rule))];
+  }
+}
+
+// ---------------------------------------------------------------- environment
+
+const ENV_EXACT = new Set([
+  "RUSTFLAGS",
+  "CARGO_ENCODED_RUSTFLAGS",
+  "CARGO_BUILD_RUSTFLAGS",
+  "RUSTC",
+  "RUSTC_WRAPPER",
+  "RUSTC_WORKSPACE_WRAPPER",
+  "CARGO_BUILD_RUSTC",
+  "CARGO_BUILD_RUSTC_WRAPPER",
+  "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+  "RUSTC_LINKER",
+  "CARGO_BUILD_TARGET",
+]);
+const ENV_PATTERNS = [
+  /^CARGO_TARGET_.+_(RUSTFLAGS|LINKER|RUNNER)$/,
+  /^CARGO_PROFILE_.+_(RUSTFLAGS|LTO|CODEGEN_BACKEND)$/,
+];
+
+export function checkEnvironment(env: NodeJS.ProcessEnv): Violation[] {
+  return Object.keys(env)
+    .filter((k) => env[k] !== undefined && (ENV_EXACT.has(k) || ENV_PATTERNS.some((p) => p.test(k))))
+    .sort()
+    .map((k) => ({
+      rule: "environment" as const,
+      file: "<environment>",
+      line: 0,
+      col: 0,
+      detail: `${k} is set; unset it (the toolchain chooses the compiler, its flags and the linker)`,
+    }));
+}
+
+// ---------------------------------------------------------------- cargo config
+
+/** Looks for .cargo/config(.toml) in `dir` and its parents (the user's ~/.cargo is Cargo's own home and is never read by the build). */
+export function checkCargoConfig(dir: string): Violation[] {
+  const out: Violation[] = [];
+  const skip = new Set([join(homedir(), ".cargo"), process.env.CARGO_HOME ?? ""].filter(Boolean));
+  let d = resolve(dir);
+  for (;;) {
+    const cd = join(d, ".cargo");
+    if (!skip.has(cd))
+      for (const f of ["config.toml", "config"]) {
+        const p = join(cd, f);
+        if (existsSync(p) && statSync(p).isFile())
+          out.push({
+            rule: "cargo-config",
+            file: p,
+            line: 1,
+            col: 1,
+            detail: "cargo configuration could inject rustflags, a linker or link arguments; delete it",
+          });
+      }
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- manifest
+
+export interface CargoMetadataPackage {
+  name: string;
+  edition: string;
+  manifest_path: string;
+  links: string | null;
+  dependencies: {
+    name: string;
+    rename: string | null;
+    kind: string | null;
+    path?: string;
+    source: string | null;
+    target: string | null;
+  }[];
+  targets: { kind: string[]; crate_types: string[]; name: string; src_path: string }[];
+}
+
+function lineOf(text: string, re: RegExp): number {
+  const lines = text.split("\n");
+  const i = lines.findIndex((l) => re.test(l));
+  return i < 0 ? 1 : i + 1;
+}
+
+export function checkManifest(pkg: CargoMetadataPackage, sdkDir: string): Violation[] {
+  const out: Violation[] = [];
+  const file = pkg.manifest_path;
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const at = (rule: Rule, re: RegExp, detail: string): void => {
+    out.push({ rule, file, line: lineOf(text, re), col: 1, detail });
+  };
+  const crateDir = dirname(file);
+  if (pkg.targets.some((t) => t.kind.includes("custom-build")) || existsSync(join(crateDir, "build.rs")))
+    at(
+      "build-script",
+      /^\s*build\s*=|^\s*\[package\]/,
+      "the crate has a build script; remove build.rs / package.build",
+    );
+  if (pkg.links) at("build-script", /^\s*links\s*=/, `package.links = "${pkg.links}" is not allowed`);
+  const sdk = realpathSync(sdkDir);
+  for (const d of pkg.dependencies) {
+    const shown = d.rename ?? d.name;
+    const re = new RegExp(`^\\s*${shown.replace(/[-_]/g, "[-_]")}\\s*=|\\[.*dependencies\\.${shown}\\]`);
+    if (d.kind === "dev" || d.kind === "build") {
+      at("dependency", re, `${d.kind}-dependency ${shown} is not allowed`);
+      continue;
+    }
+    if (d.target) {
+      at("manifest", re, `target-specific dependency ${shown} is not allowed`);
+      continue;
+    }
+    const isSdk =
+      d.name === "iu" && d.path !== undefined && existsSync(d.path) && realpathSync(d.path) === sdk;
+    if (!isSdk)
+      at(
+        "dependency",
+        re,
+        d.name === "iu"
+          ? `iu must be the toolchain's SDK by path (${sdk}), not ${d.path ?? d.source ?? "a registry crate"}`
+          : `dependency ${shown} is not on the allow-list (only the SDK, iu = { path = "${sdk}" })`,
+      );
+  }
+  const lib = pkg.targets.find((t) => t.kind.some((k) => k === "lib" || k === "rlib" || k === "proc-macro"));
+  if (!lib) at("manifest", /^\s*\[package\]/, "the crate has no library target (src/lib.rs)");
+  else if (lib.kind.includes("proc-macro"))
+    at("manifest", /proc-macro/, "proc-macro crates are not programs");
+  return out;
+}
+
+// ---------------------------------------------------------------- source scan
+
+interface Token {
+  kind: "ident" | "punct" | "literal" | "lifetime";
+  text: string;
+  line: number;
+  col: number;
+}
+
+/** Tokenises Rust source well enough to find keywords, attributes and macros: skips comments, strings, chars. */
+export function tokenize(src: string): Token[] {
+  const toks: Token[] = [];
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  const n = src.length;
+  const adv = (to: number): void => {
+    for (; i < to && i < n; i++)
+      if (src[i] === "\n") {
+        line++;
+        lineStart = i + 1;
+      }
+  };
+  const isIdStart = (c: string): boolean => /[A-Za-z_\u0080-\uffff]/.test(c);
+  const isId = (c: string): boolean => /[A-Za-z0-9_\u0080-\uffff]/.test(c);
+  while (i < n) {
+    const c = src[i];
+    const col = i - lineStart + 1;
+    if (c === "\n" || c === " " || c === "\t" || c === "\r") {
+      adv(i + 1);
+      continue;
+    }
+    if (c === "/" && src[i + 1] === "/") {
+      const e = src.indexOf("\n", i);
+      adv(e < 0 ? n : e);
+      continue;
+    }
+    if (c === "/" && src[i + 1] === "*") {
+      let depth = 1;
+      let j = i + 2;
+      while (j < n && depth > 0) {
+        if (src[j] === "/" && src[j + 1] === "*") {
+          depth++;
+          j += 2;
+        } else if (src[j] === "*" && src[j + 1] === "/") {
+          depth--;
+          j += 2;
+        } else j++;
+      }
+      adv(j);
+      continue;
+    }
+    // raw strings r"..", r#".."#, br#".."#, cr".."
+    const raw = /^(?:b|c)?r(#*)"/.exec(src.slice(i, i + 260));
+    if (raw) {
+      const close = '"' + raw[1];
+      const e = src.indexOf(close, i + raw[0].length);
+      const end = e < 0 ? n : e + close.length;
+      toks.push({ kind: "literal", text: src.slice(i, end), line, col });
+      adv(end);
+      continue;
+    }
+    if (c === '"' || ((c === "b" || c === "c") && src[i + 1] === '"')) {
+      let j = c === '"' ? i + 1 : i + 2;
+      while (j < n && src[j] !== '"') j += src[j] === "\\" ? 2 : 1;
+      toks.push({ kind: "literal", text: src.slice(i, j + 1), line, col });
+      adv(j + 1);
+      continue;
+    }
+    if (c === "'" || (c === "b" && src[i + 1] === "'")) {
+      const s = c === "b" ? i + 1 : i;
+      // char literal 'x', '\n', '\u{..}' vs lifetime 'a
+      const m = /^'(?:\\(?:u\{[0-9a-fA-F_]+\}|x[0-9a-fA-F]{2}|.)|[^'\\\n])'/u.exec(src.slice(s, s + 16));
+      if (m) {
+        toks.push({ kind: "literal", text: src.slice(i, s + m[0].length), line, col });
+        adv(s + m[0].length);
+        continue;
+      }
+      let j = s + 1;
+      while (j < n && isId(src[j])) j++;
+      toks.push({ kind: "lifetime", text: src.slice(s, j), line, col });
+      adv(j);
+      continue;
+    }
+    if (isIdStart(c)) {
+      let j = i + 1;
+      while (j < n && isId(src[j])) j++;
+      let text = src.slice(i, j);
+      if (text === "r" && src[j] === "#" && isIdStart(src[j + 1] ?? "")) {
+        let k = j + 1;
+        while (k < n && isId(src[k])) k++;
+        text = src.slice(j + 1, k);
+        j = k;
+      }
+      toks.push({ kind: "ident", text, line, col });
+      adv(j);
+      continue;
+    }
+    if (/[0-9]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[0-9A-Za-z_.]/.test(src[j]) && !(src[j] === "." && src[j + 1] === ".")) j++;
+      toks.push({ kind: "literal", text: src.slice(i, j), line, col });
+      adv(j);
+      continue;
+    }
+    toks.push({ kind: "punct", text: c, line, col });
+    adv(i + 1);
+  }
+  return toks;
+}
+
+const UNSAFE_ATTRS = new Set(["no_mangle", "link_section", "export_name", "naked", "ffi_pure", "ffi_const"]);
+const ASM_MACROS = new Set(["asm", "global_asm", "naked_asm", "llvm_asm"]);
+
+/** Scans one file's tokens. `isRoot` marks the crate root (lib.rs), which must say #![no_std]. */
+export function scanSource(src: string, file: string, isRoot: boolean): Violation[] {
+  const t = tokenize(src);
+  const out: Violation[] = [];
+  const v = (rule: Rule, tok: Token, detail: string): void => {
+    out.push({ rule, file, line: tok.line, col: tok.col, detail });
+  };
+  let noStd = false;
+  for (let k = 0; k < t.length; k++) {
+    const a = t[k];
+    const b = t[k + 1];
+    const c = t[k + 2];
+    if (a.kind === "ident") {
+      if (a.text === "unsafe") v("unsafe-code", a, "`unsafe` is not allowed");
+      if (a.text === "extern") {
+        let j = k + 1;
+        if (t[j]?.kind === "literal") j++;
+        if (t[j]?.text === "{") v("extern-block", a, "extern block");
+        if (t[j]?.text === "crate" && t[j + 1]) {
+          const name = t[j + 1].text;
+          if (name === "std") v("no-std", a, "`extern crate std`");
+          else if (name === "alloc") v("no-alloc", a, "`extern crate alloc`");
+          else if (name !== "core" && name !== "iu" && name !== "self")
+            v("dependency", a, `\`extern crate ${name}\`: only core and iu may be used`);
+        }
+      }
+      if (b?.text === "!" && ASM_MACROS.has(a.text) && t[k - 1]?.text !== "#")
+        v("unsafe-code", a, `${a.text}! is not allowed`);
+      if (b?.text === "!" && a.text === "include") v("source-files", a, "include!() is not allowed");
+      if (
+        (a.text === "alloc" || a.text === "std") &&
+        b?.text === ":" &&
+        c?.text === ":" &&
+        t[k - 1]?.text !== ":"
+      )
+        v(a.text === "std" ? "no-std" : "no-alloc", a, `path through the ${a.text} crate`);
+    }
+    // attributes: #[...] and #![...]
+    if (a.text === "#" && (b?.text === "[" || (b?.text === "!" && c?.text === "["))) {
+      const inner = b.text === "!";
+      let j = k + (inner ? 3 : 2);
+      // first path of the attribute, possibly wrapped in unsafe(...)
+      let name = t[j]?.text ?? "";
+      if (name === "unsafe" && t[j + 1]?.text === "(") {
+        j += 2;
+        name = t[j]?.text ?? "";
+      }
+      const at = t[j] ?? a;
+      // attribute body range, to look for target_feature/link/path inside cfg_attr
+      let depth = 0;
+      let end = k + (inner ? 2 : 1);
+      for (; end < t.length; end++) {
+        if (t[end].text === "[") depth++;
+        else if (t[end].text === "]" && --depth === 0) break;
+      }
+      const body = t.slice(k, end + 1);
+      const has = (id: string): Token | undefined =>
+        body.find((x, q) => x.kind === "ident" && x.text === id && body[q - 1]?.text !== "=");
+      if (UNSAFE_ATTRS.has(name)) v("unsafe-code", at, `#[${name}] is not allowed`);
+      for (const u of UNSAFE_ATTRS)
+        if (u !== name && has(u)) v("unsafe-code", has(u)!, `#[${u}] is not allowed`);
+      if (name === "feature" && inner) v("unstable-feature", at, "#![feature] is not allowed");
+      if (has("panic_handler")) v("panic-handler", has("panic_handler")!, "#[panic_handler] is not allowed");
+      const tf = has("target_feature");
+      if (tf && body[body.indexOf(tf) + 1]?.text === "(")
+        v("target-feature", tf, "#[target_feature] is not allowed");
+      const lk = has("link");
+      if (lk && body[body.indexOf(lk) + 1]?.text === "(")
+        v("extern-block", lk, "#[link(...)] is not allowed");
+      const ph = has("path");
+      if (ph && body[body.indexOf(ph) + 1]?.text === "=") v("source-files", ph, "#[path] is not allowed");
+      if (inner && name === "no_std") noStd = true;
+      if (inner && (name === "no_core" || name === "no_main"))
+        v("unstable-feature", at, `#![${name}] is not allowed`);
+    }
+  }
+  if (isRoot && !noStd)
+    out.push({ rule: "no-std", file, line: 1, col: 1, detail: "the crate root must start with #![no_std]" });
+  return out;
+}
+
+function rustFiles(dir: string, acc: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === "target" || e.name.startsWith(".")) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) rustFiles(p, acc);
+    else if (e.isFile() && e.name.endsWith(".rs")) acc.push(p);
+  }
+  return acc;
+}
+
+/** Scans every .rs file of the crate (outside target/ and dot-directories). */
+export function scanCrate(crateDir: string, rootFile: string): Violation[] {
+  const root = realpathSync(rootFile);
+  const out: Violation[] = [];
+  for (const f of rustFiles(crateDir).sort())
+    out.push(
+      ...scanSource(readFileSync(f, "utf8"), relative(process.cwd(), f) || f, realpathSync(f) === root),
+    );
+  return out;
+}
+
+// ---------------------------------------------------------------- compiler diagnostics
+
+export interface RustcDiagnostic {
+  message: string;
+  code: { code: string } | null;
+  level: string;
+  spans: { file_name: string; line_start: number; column_start: number; is_primary: boolean }[];
+  rendered: string | null;
+}
+
+/** Maps a compiler error on the user crate to a policy rule, or null for an ordinary compile error. */
+export function ruleForDiagnostic(d: RustcDiagnostic): Rule | null {
+  const code = d.code?.code ?? "";
+  const m = d.message;
+  if (code === "unsafe_code") return "unsafe-code";
+  if (code === "E0133") return "unsafe-code";
+  if (code === "E0725" || /not in the list of allowed features|unstable|#!\[feature\]/.test(m))
+    return "unstable-feature";
+  if (code === "E0463" && /`std`/.test(m)) return "no-std";
+  if (code === "E0463" && /`alloc`/.test(m)) return "no-alloc";
+  if (code === "E0152" && /panic_impl/.test(m)) return "panic-handler";
+  if (/panic_handler/.test(m)) return "panic-handler";
+  if (/target_feature/.test(m)) return "target-feature";
+  return null;
+}
