@@ -1,0 +1,77 @@
+/** Shared helpers of the loader's in-VM tests (run as root inside `iu vm run`). */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { repoRoot } from "../../../src/env/paths.js";
+
+export const inVm =
+  process.getuid?.() === 0 && existsSync("/sys/fs/bpf") && existsSync("/sys/kernel/tracing/trace_pipe");
+/** Reason to skip when not in the VM (these tests need root, bpffs and tracefs). */
+export const skipUnlessVm = inVm ? false : "needs the VM (root, bpffs, tracefs): run through iu test-all";
+
+/** A fresh directory on bpffs. */
+export function bpffsDir(prefix: string): string {
+  mkdirSync("/sys/fs/bpf", { recursive: true });
+  return mkdtempSync(join("/sys/fs/bpf", `${prefix}-`));
+}
+
+/** Runs the CLI (`node bin/iu.js ARGS`) and returns its output and status. */
+export function iu(...args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "iu.js"), ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function iuJson<T = unknown>(...args: string[]): T {
+  const r = iu(...args, "--json");
+  if (r.status !== 0) throw new Error(`iu ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+let getpidFn: (() => number) | undefined;
+/** The real getpid(2) system call (fires syscalls/sys_enter_getpid and __x64_sys_getpid). */
+export function getpid(): number {
+  if (!getpidFn) {
+    const koffi = createRequire(import.meta.url)("koffi") as {
+      load(p: string): { func(d: string): () => number };
+    };
+    getpidFn = koffi.load("libc.so.6").func("int getpid(void)");
+  }
+  return getpidFn();
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** bpftool, if installed, with JSON output. */
+export function bpftool(...args: string[]): unknown {
+  const r = spawnSync("bpftool", ["-j", ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`bpftool ${args.join(" ")}: ${r.stderr || r.stdout}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Compiles a fixture with clang for the bpf target; returns the object path. */
+export function compileFixture(name: string): string {
+  const out = join(mkdtempSync(join(tmpdir(), "iu-bpf-")), `${name}.o`);
+  const src = join(repoRoot, "tests", "fixtures", "bpf", `${name}.c`);
+  const r = spawnSync(
+    "clang",
+    [
+      "-O2",
+      "-g",
+      "-target",
+      "bpf",
+      `-I/usr/include/${process.arch === "x64" ? "x86_64" : "aarch64"}-linux-gnu`,
+      "-c",
+      src,
+      "-o",
+      out,
+    ],
+    { encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(`clang ${src}: ${r.stderr}`);
+  return out;
+}
