@@ -65,7 +65,15 @@ export interface SignatureTrailer {
   /** The DER PKCS#7 / CMS detached signature. */
   pkcs7: Uint8Array;
   /** The 12-byte struct iu_sig_info fields. */
-  info: { algo: number; hash: number; idType: number; signerLen: number; keyIdLen: number; sigLen: number };
+  info: {
+    algo: number;
+    hash: number;
+    idType: number;
+    signerLen: number;
+    keyIdLen: number;
+    pad: number[];
+    sigLen: number;
+  };
 }
 
 export interface SplitImage {
@@ -152,6 +160,7 @@ export function splitSignedImage(file: Uint8Array): SplitImage {
     idType: file[infoOff + 2],
     signerLen: file[infoOff + 3],
     keyIdLen: file[infoOff + 4],
+    pad: [file[infoOff + 5], file[infoOff + 6], file[infoOff + 7]],
     sigLen: dv.getUint32(infoOff + 8, false),
   };
   if (info.sigLen === 0 || info.sigLen > infoOff)

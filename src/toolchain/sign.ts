@@ -12,6 +12,7 @@ import { X509Certificate } from "node:crypto";
 import { IuError } from "../errors.js";
 import { signatureTrailer, splitSignedImage } from "../object/image.js";
 import type { SigningKey } from "./keys.js";
+import { verifyDetachedCms } from "./cms.js";
 
 function withTmp<T>(f: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), "iu-sign-"));
@@ -84,35 +85,67 @@ export interface Verification {
   error: string | null;
 }
 
-/** Verifies a `*.iu` file against a certificate (never throws for a bad signature). */
-export function verifyImage(file: Uint8Array, certPath: string): Verification {
+function verifyPrelude(
+  file: Uint8Array,
+  certPath: string,
+):
+  | { fail: Verification }
+  | {
+      elf: Uint8Array;
+      pkcs7: Uint8Array;
+      cert: X509Certificate;
+      base: Omit<Verification, "valid" | "error">;
+    } {
+  const cert = new X509Certificate(readFileSync(certPath));
+  const who = { signer: cert.subject.replace(/\n/g, ", "), fingerprint: cert.fingerprint256 };
   let split;
   try {
     split = splitSignedImage(file);
   } catch (e) {
-    return {
-      valid: false,
-      signed: true,
-      signer: null,
-      fingerprint: null,
-      sigLength: 0,
-      error: (e as Error).message,
-    };
+    return { fail: { valid: false, signed: true, ...who, sigLength: 0, error: (e as Error).message } };
   }
-  const cert = new X509Certificate(readFileSync(certPath));
-  const base = { signer: cert.subject.replace(/\n/g, ", "), fingerprint: cert.fingerprint256 };
   if (!split.signature)
     return {
-      valid: false,
-      signed: false,
-      ...base,
-      sigLength: 0,
-      error: "the image carries no signature trailer",
+      fail: {
+        valid: false,
+        signed: false,
+        ...who,
+        sigLength: 0,
+        error: "the image carries no signature trailer",
+      },
     };
   const sig = split.signature;
+  const base = { signed: true, ...who, sigLength: sig.pkcs7.length };
+  const i = sig.info;
+  if (i.algo || i.hash || i.idType !== 2 || i.signerLen || i.keyIdLen || i.pad.some((x) => x !== 0))
+    return {
+      fail: {
+        valid: false,
+        ...base,
+        error: "struct iu_sig_info is not {0, 0, PKEY_ID_PKCS7, 0, 0, 0, 0, 0, sig_len}",
+      },
+    };
+  return { elf: split.elf, pkcs7: sig.pkcs7, cert, base };
+}
+
+/**
+ * Verifies a `*.iu` file against a certificate with the strict in-process CMS verifier
+ * (never throws for a bad signature).
+ */
+export function verifyImage(file: Uint8Array, certPath: string): Verification {
+  const p = verifyPrelude(file, certPath);
+  if ("fail" in p) return p.fail;
+  const err = verifyDetachedCms(p.elf, p.pkcs7, p.cert);
+  return { valid: err === null, ...p.base, error: err };
+}
+
+/** The same check through `openssl cms -verify` (the reference; slower). */
+export function verifyImageOpenssl(file: Uint8Array, certPath: string): Verification {
+  const p = verifyPrelude(file, certPath);
+  if ("fail" in p) return p.fail;
   return withTmp((dir) => {
-    writeFileSync(join(dir, "image.elf"), split.elf);
-    writeFileSync(join(dir, "image.p7s"), sig.pkcs7);
+    writeFileSync(join(dir, "image.elf"), p.elf);
+    writeFileSync(join(dir, "image.p7s"), p.pkcs7);
     try {
       execFileSync(
         "openssl",
@@ -134,10 +167,10 @@ export function verifyImage(file: Uint8Array, certPath: string): Verification {
         ],
         { stdio: ["ignore", "ignore", "pipe"] },
       );
-      return { valid: true, signed: true, ...base, sigLength: sig.pkcs7.length, error: null };
+      return { valid: true, ...p.base, error: null };
     } catch (e) {
       const msg = ((e as { stderr?: Buffer }).stderr?.toString() ?? (e as Error).message).trim();
-      return { valid: false, signed: true, ...base, sigLength: sig.pkcs7.length, error: msg.split("\n")[0] };
+      return { valid: false, ...p.base, error: msg.split("\n")[0] };
     }
   });
 }

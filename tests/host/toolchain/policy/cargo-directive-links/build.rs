@@ -1,0 +1,4 @@
+fn main() {
+    println!("cargo:rustc-link-lib=static=evil");
+    println!("cargo:rustc-link-search=native=/tmp");
+}

@@ -1,0 +1,10 @@
+#![no_std]
+#![feature(core_intrinsics)]
+
+use iu::prelude::*;
+
+fn prog(_ctx: &TracepointContext) -> u32 {
+    0
+}
+
+iu::tracepoint!(prog, "syscalls/sys_enter_getpid");
