@@ -160,6 +160,7 @@ export function registerLoaderCommands(program: Command): void {
         },
       ) => {
         const obj = IuObject.open(file);
+        for (const p of obj.spec.problems) err(`iu: warning: ${file}: ${p}`);
         obj.load({ programs: o.program, logLevel: o.logLevel });
         try {
           const attached = o.attach ? obj.attach() : [];

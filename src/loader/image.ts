@@ -1,12 +1,13 @@
 /**
- * The little the loader needs from a signed image (docs/IMAGE-FORMAT.md): where the ELF
- * ends, the program records (`.iu.progs`) and the map records (`.iu.maps`). This reader
- * trusts nothing it does not have to: the kernel re-checks everything from the signed
- * bytes; here we only need names, types and map shapes to create maps and pick entries.
- * The toolchain's full parser (src/object/) validates much more; this one stays small so
- * the loader has no dependency on the build side.
+ * What the loader needs from a signed image (docs/IMAGE-FORMAT.md): where the ELF ends,
+ * the program records (`.iu.progs`) and the map records (`.iu.maps`). The toolchain's
+ * parser (`parseImage`, src/object/) does the reading; its `problems` are passed on as
+ * warnings, never as refusals: the kernel is the judge (and the bad-input tests must be
+ * able to hand it bad images). When that parser cannot read the ELF at all, a minimal
+ * reader of the two record sections below is tried before giving up.
  */
 import { IuError } from "../errors.js";
+import { parseImage } from "../object/image.js";
 
 export const SIG_MARKER = "~IU native image signature~\n";
 const SIG_INFO_SIZE = 12;
@@ -38,6 +39,8 @@ export interface ImageSpec {
   signed: boolean;
   programs: ImageProg[];
   maps: ImageMap[];
+  /** Deviations from IMAGE-FORMAT.md the parser noticed (the kernel will likely refuse). */
+  problems: string[];
 }
 
 function cstr(b: Buffer, off: number, len: number): string {
@@ -61,8 +64,41 @@ export function signedElfLength(bytes: Buffer): { elfLength: number; signed: boo
   return { elfLength, signed: true };
 }
 
-/** Parses the records the loader needs. Throws IuError on anything it cannot read. */
+/** Parses the records the loader needs. Throws IuError when neither reader can read them. */
 export function readImage(bytes: Buffer, what = "image"): ImageSpec {
+  let full: ReturnType<typeof parseImage>;
+  try {
+    full = parseImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    const spec = readImageMinimal(bytes, what);
+    spec.problems.push(`toolchain parser: ${(e as Error).message}`);
+    return spec;
+  }
+  if (!full.programs.length) readImageMinimal(bytes, what); // throws the clear "no .iu.progs" error
+  return {
+    bytes,
+    elfLength: full.elfLength,
+    signed: full.signature !== null,
+    programs: full.programs.map((p) => ({
+      name: p.name,
+      progType: p.progType,
+      attachType: p.attachType,
+      attach: p.attach,
+    })),
+    maps: full.maps.map((m) => ({
+      name: m.name,
+      type: m.mapType,
+      keySize: m.keySize,
+      valueSize: m.valueSize,
+      maxEntries: m.maxEntries,
+      flags: m.flags,
+    })),
+    problems: full.problems,
+  };
+}
+
+/** The fallback: only the section table and the two record arrays. */
+export function readImageMinimal(bytes: Buffer, what = "image"): ImageSpec {
   const { elfLength, signed } = signedElfLength(bytes);
   const elf = bytes.subarray(0, elfLength);
   const fail = (why: string): never => {
@@ -119,5 +155,5 @@ export function readImage(bytes: Buffer, what = "image"): ImageSpec {
         flags: elf.readUInt32LE(o + 24),
         name: cstr(elf, o + 32, 32),
       });
-  return { bytes, elfLength, signed, programs, maps };
+  return { bytes, elfLength, signed, programs, maps, problems: [] };
 }

@@ -277,6 +277,9 @@ export function progLoad(o: ProgLoadOptions): ProgLoadResult {
     if (retry.r >= 0) r = retry.r;
   }
   const what = o.native ? `native '${o.native.entry}'` : (o.name ?? "eBPF");
+  if (r === -7 && o.native && !log)
+    log =
+      "E2BIG for a native load: this kernel does not know the native-image fields of BPF_PROG_LOAD (boot the project's kernel: iu vm run)";
   if (r < 0) throw new SysError(`BPF_PROG_LOAD (${what})`, -r, log);
   return { fd: r, log };
 }
