@@ -86,7 +86,9 @@ export function verifyDetachedCms(
   cert: X509Certificate,
 ): string | null {
   try {
-    const ci = children(only(sig));
+    const outer = only(sig);
+    expect(outer.tag === 0x30, "ContentInfo is not a SEQUENCE");
+    const ci = children(outer);
     expect(ci.length === 2 && hex(ci[0].raw) === OID_SIGNED_DATA, "not a CMS SignedData");
     expect(ci[1].tag === 0xa0, "SignedData is not [0] EXPLICIT");
     const sdw = children(ci[1]);
@@ -105,6 +107,7 @@ export function verifyDetachedCms(
     expect(hex(sd[2].raw) === "300b" + OID_DATA, "content is not detached id-data");
     const sis = children(sd[3]);
     expect(sd[3].tag === 0x31 && sis.length === 1, "expected exactly one SignerInfo");
+    expect(sis[0].tag === 0x30, "SignerInfo is not a SEQUENCE");
     const si = children(sis[0]);
     expect(si.length === 5, "SignerInfo has signed or unsigned attributes or missing fields");
     expect(hex(si[0].raw) === "020101", "SignerInfo version is not 1");

@@ -1,0 +1,42 @@
+// iu new scaffolds a crate for every hook type that builds as is and declares that hook.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "../../../src/toolchain/build.js";
+import { ensureSigningKey } from "../../../src/toolchain/keys.js";
+import { newProgram, PROGRAM_TYPES } from "../../../src/toolchain/new.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "iu-new-test-"));
+process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+const key = ensureSigningKey(join(tmp, "keys"));
+const expected: Record<string, { type: string; attach: string; maps: number }> = {
+  tracepoint: { type: "tracepoint", attach: "syscalls/sys_enter_getpid", maps: 0 },
+  raw_tracepoint: { type: "raw_tracepoint", attach: "sys_enter", maps: 0 },
+  kprobe: { type: "kprobe", attach: "__x64_sys_getpid", maps: 1 },
+  xdp: { type: "xdp", attach: "", maps: 1 },
+  tc: { type: "sched_cls", attach: "", maps: 1 },
+  perf_event: { type: "perf_event", attach: "cpu-clock", maps: 1 },
+};
+
+for (const type of PROGRAM_TYPES) {
+  test(`iu new --type ${type} builds as is`, () => {
+    const dir = join(tmp, `my-${type.replace("_", "-")}`);
+    newProgram(dir, type);
+    const r = build(dir, { key, out: join(tmp, `${type}.iu`), env: { PATH: "/usr/bin:/bin" } });
+    assert.deepEqual(r.image.problems, []);
+    assert.equal(r.image.programs.length, 1);
+    const p = r.image.programs[0];
+    assert.equal(p.type, expected[type].type);
+    assert.equal(p.attach, expected[type].attach);
+    assert.equal(r.image.maps.length, expected[type].maps);
+    assert.ok(r.image.signature);
+  });
+}
+
+test("iu new refuses unknown types and existing crates", () => {
+  assert.throws(() => newProgram(join(tmp, "x"), "socket"), /unknown program type/);
+  newProgram(join(tmp, "twice"), "xdp");
+  assert.throws(() => newProgram(join(tmp, "twice"), "xdp"), /already contains a crate/);
+});
