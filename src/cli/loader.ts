@@ -38,10 +38,13 @@ const int = (v: string) => {
 /** Resolves when SIGINT or SIGTERM arrives (and stops the default exit). */
 function untilSignal(): { promise: Promise<string>; signal: AbortSignal } {
   const ac = new AbortController();
+  // A pending promise does not keep Node alive; this timer does, until the signal.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   const promise = new Promise<string>((resolve) => {
     const on = (s: string) => {
       process.off("SIGINT", on);
       process.off("SIGTERM", on);
+      clearInterval(keepAlive);
       ac.abort();
       resolve(s);
     };
@@ -58,7 +61,12 @@ function printTrace(l: TraceLine, asJson: boolean): void {
 }
 
 /** Foreground mode: stream trace output until a signal, then run `cleanup`. */
-async function foreground(asJson: boolean, quiet: boolean, cleanup: () => void): Promise<void> {
+async function foreground(
+  asJson: boolean,
+  quiet: boolean,
+  cleanup: () => void,
+  what = "detached and unloaded",
+): Promise<void> {
   const { promise, signal } = untilSignal();
   let reader: TraceReader | undefined;
   try {
@@ -66,7 +74,7 @@ async function foreground(asJson: boolean, quiet: boolean, cleanup: () => void):
   } catch (e) {
     err(`iu: no trace output (${(e as Error).message})`);
   }
-  if (!quiet) err("iu: running; Ctrl-C (SIGINT) or SIGTERM detaches and unloads");
+  if (!quiet) err(`iu: running; Ctrl-C (SIGINT) or SIGTERM: ${what}`);
   const pump = (async () => {
     if (reader) for await (const l of reader.lines(signal)) printTrace(l, asJson);
   })();
@@ -74,7 +82,7 @@ async function foreground(asJson: boolean, quiet: boolean, cleanup: () => void):
   await pump;
   reader?.close();
   cleanup();
-  if (!quiet) err(`iu: ${s}: detached and unloaded`);
+  if (!quiet) err(`iu: ${s}: ${what}`);
 }
 
 function describeMap(m: BpfMap) {
@@ -232,7 +240,7 @@ export function registerLoaderCommands(program: Command): void {
         link.close();
         return;
       }
-      await foreground(!!o.json, !!o.quiet, () => link.close());
+      await foreground(!!o.json, !!o.quiet, () => link.close(), "detached");
     });
 
   program

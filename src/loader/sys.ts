@@ -110,7 +110,7 @@ const errnoHints: Record<string, string> = {
   E2BIG: "the kernel does not know a field we passed (kernel older than expected?)",
   EINVAL: "invalid argument",
   EBADF: "bad file descriptor",
-  EEXIST: "already exists (key present or something already attached)",
+  EEXIST: "already exists (a pin at that path, the key, or an attachment)",
   EBUSY: "busy (something is already attached there)",
   ENOSPC: "out of space (log buffer or map full)",
   ENOTSUPP: "not supported by this kernel or program type",
