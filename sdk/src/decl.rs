@@ -64,15 +64,19 @@ impl ProgDef {
 #[macro_export]
 #[allow_internal_unsafe]
 macro_rules! __iu_program {
-    ($name:ident, $ptype:expr, $attach:expr, |$ctx:ident| $call:expr) => {
+    ($name:ident, $ptype:expr, $attach:expr, $cty:ty, |$c:ident| $call:expr) => {
         const _: () = {
             extern "C" fn __iu_entry(
-                $ctx: *const ::core::ffi::c_void,
+                ctx: *const ::core::ffi::c_void,
                 _prog: *const ::core::ffi::c_void,
             ) -> u32 {
                 // SAFETY: the kernel calls this entry (and only through the .iu.progs
-                // record) with the context of the declared program type.
-                unsafe { $call }
+                // record) with the context of the declared program type. Only the
+                // constructor runs in the unsafe block: the user's handler is called
+                // outside it, so naming an unsafe fn as the handler does not compile.
+                #[allow(unused_mut)]
+                let mut $c = unsafe { <$cty>::from_raw(ctx) };
+                $call
             }
             #[used]
             #[unsafe(link_section = ".iu.progs")]
@@ -88,9 +92,13 @@ macro_rules! __iu_program {
 #[allow_internal_unsafe]
 macro_rules! tracepoint {
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $crate::decl::prog_type::TRACEPOINT, $attach, |ctx| {
-            $name(&$crate::ctx::TracepointContext::from_raw(ctx))
-        });
+        $crate::__iu_program!(
+            $name,
+            $crate::decl::prog_type::TRACEPOINT,
+            $attach,
+            $crate::ctx::TracepointContext,
+            |c| { $name(&c) }
+        );
     };
 }
 
@@ -104,7 +112,8 @@ macro_rules! raw_tracepoint {
             $name,
             $crate::decl::prog_type::RAW_TRACEPOINT,
             $attach,
-            |ctx| { $name(&$crate::ctx::RawTracepointContext::from_raw(ctx)) }
+            $crate::ctx::RawTracepointContext,
+            |c| { $name(&c) }
         );
     };
 }
@@ -115,9 +124,13 @@ macro_rules! raw_tracepoint {
 #[allow_internal_unsafe]
 macro_rules! kprobe {
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $crate::decl::prog_type::KPROBE, $attach, |ctx| {
-            $name(&$crate::ctx::KprobeContext::from_raw(ctx))
-        });
+        $crate::__iu_program!(
+            $name,
+            $crate::decl::prog_type::KPROBE,
+            $attach,
+            $crate::ctx::KprobeContext,
+            |c| { $name(&c) }
+        );
     };
 }
 
@@ -131,7 +144,8 @@ macro_rules! kretprobe {
             $name,
             $crate::decl::prog_type::KPROBE,
             concat!("ret:", $attach),
-            |ctx| { $name(&$crate::ctx::KprobeContext::from_raw(ctx)) }
+            $crate::ctx::KprobeContext,
+            |c| { $name(&c) }
         );
     };
 }
@@ -142,9 +156,13 @@ macro_rules! kretprobe {
 #[allow_internal_unsafe]
 macro_rules! perf_event {
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $crate::decl::prog_type::PERF_EVENT, $attach, |ctx| {
-            $name(&$crate::ctx::PerfEventContext::from_raw(ctx))
-        });
+        $crate::__iu_program!(
+            $name,
+            $crate::decl::prog_type::PERF_EVENT,
+            $attach,
+            $crate::ctx::PerfEventContext,
+            |c| { $name(&c) }
+        );
     };
 }
 
@@ -157,9 +175,13 @@ macro_rules! xdp {
         $crate::xdp!($name, "");
     };
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $crate::decl::prog_type::XDP, $attach, |ctx| {
-            $name(&mut $crate::ctx::XdpContext::from_raw(ctx)) as u32
-        });
+        $crate::__iu_program!(
+            $name,
+            $crate::decl::prog_type::XDP,
+            $attach,
+            $crate::ctx::XdpContext,
+            |c| { $name(&mut c) as u32 }
+        );
     };
 }
 
@@ -172,9 +194,13 @@ macro_rules! tc {
         $crate::tc!($name, "");
     };
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $crate::decl::prog_type::SCHED_CLS, $attach, |ctx| {
-            $name(&mut $crate::ctx::TcContext::from_raw(ctx)) as i32 as u32
-        });
+        $crate::__iu_program!(
+            $name,
+            $crate::decl::prog_type::SCHED_CLS,
+            $attach,
+            $crate::ctx::TcContext,
+            |c| { $name(&mut c) as i32 as u32 }
+        );
     };
 }
 

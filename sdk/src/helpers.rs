@@ -75,12 +75,11 @@ pub(crate) fn probe_read<T: crate::Pod>(src: usize) -> Option<T> {
             src as *const c_void,
         )
     };
-    // SAFETY: rc == 0 means all bytes were written.
-    if rc == 0 {
-        Some(unsafe { out.assume_init() })
-    } else {
-        None
+    if rc != 0 {
+        return None;
     }
+    // SAFETY: rc == 0 means the helper wrote all size_of::<T>() bytes.
+    Some(unsafe { out.assume_init() })
 }
 
 /// A format string for [`trace_printk`]: NUL-terminated, at most 3 conversions, and only

@@ -24,6 +24,7 @@ import {
   checkManifest,
   ruleForDiagnostic,
   scanCrate,
+  userSpan,
   type CargoMetadataPackage,
   type RustcDiagnostic,
   type Violation,
@@ -210,7 +211,7 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
     if (msg.reason !== "compiler-message" || !msg.message || msg.message.level !== "error") continue;
     const d = msg.message;
     const rule = ruleForDiagnostic(d);
-    const span = d.spans.find((s) => s.is_primary) ?? d.spans[0];
+    const span = userSpan(d.spans.find((s) => s.is_primary) ?? d.spans[0], crateDir);
     if (rule)
       diags.push({
         rule,

@@ -411,12 +411,28 @@ export function scanCrate(crateDir: string, rootFile: string): Violation[] {
 
 // ---------------------------------------------------------------- compiler diagnostics
 
+export interface RustcSpan {
+  file_name: string;
+  line_start: number;
+  column_start: number;
+  is_primary: boolean;
+  expansion?: { span: RustcSpan; macro_decl_name: string } | null;
+}
+
 export interface RustcDiagnostic {
   message: string;
   code: { code: string } | null;
   level: string;
-  spans: { file_name: string; line_start: number; column_start: number; is_primary: boolean }[];
+  spans: RustcSpan[];
   rendered: string | null;
+}
+
+/** The span in the user's crate: follows macro expansions out of the SDK to the call site. */
+export function userSpan(span: RustcSpan | undefined, crateDir: string): RustcSpan | undefined {
+  let s = span;
+  const inCrate = (x: RustcSpan): boolean => resolve(crateDir, x.file_name).startsWith(crateDir + "/");
+  while (s && !inCrate(s) && s.expansion?.span) s = s.expansion.span;
+  return s && inCrate(s) ? s : span;
 }
 
 /** Maps a compiler error on the user crate to a policy rule, or null for an ordinary compile error. */

@@ -86,6 +86,7 @@ const compilerCases = [
   "std",
   "alloc",
   "panic-handler",
+  "unsafe-fn-as-handler",
 ];
 for (const name of compilerCases) {
   test(`compiler lints alone reject ${name}`, () => {
