@@ -47,4 +47,8 @@ void *iu_runtime_lookup(const char *name);
 u32 iu_hook_default(enum bpf_prog_type type);
 unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog);
 
+/* arch/x86/net/iu_entry.S */
+unsigned int iu_call(const void *ctx, void *entry, unsigned long *save_sp);
+void __noreturn iu_unwind(const unsigned long *save_sp, unsigned int ret);
+
 #endif /* _KERNEL_BPF_IU_H */

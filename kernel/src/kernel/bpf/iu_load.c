@@ -13,6 +13,7 @@
 #include <crypto/sha2.h>
 #include <linux/bpf.h>
 #include <linux/bpf_verifier.h>
+#include <linux/ctype.h>
 #include <linux/filter.h>
 #include <linux/overflow.h>
 #include <linux/set_memory.h>
@@ -23,8 +24,9 @@
 #include <linux/vmalloc.h>
 #include "iu.h"
 
-#define IU_HELPER_NAME(x) [BPF_FUNC_##x] = "bpf_" #x,
-static const char * const iu_helper_names[__BPF_FUNC_MAX_ID] = {
+/* Helper names in enum bpf_func_id order: the mapper lists ids 0, 1, ... */
+#define IU_HELPER_NAME(x) "bpf_" #x
+static const char * const iu_helper_names[] = {
 	__BPF_FUNC_MAPPER(IU_HELPER_NAME)
 };
 
@@ -41,19 +43,28 @@ struct iu_load {
 	char entry_name[IU_NAME_LEN];
 };
 
-static bool iu_prog_type_ok(enum bpf_prog_type type)
+/*
+ * The verifier's ops of the supported types: their get_func_proto() is
+ * eBPF's per-type helper allow-list.
+ */
+static const struct bpf_verifier_ops *iu_verifier_ops(enum bpf_prog_type type)
 {
 	switch (type) {
 	case BPF_PROG_TYPE_XDP:
+		return &xdp_verifier_ops;
 	case BPF_PROG_TYPE_SCHED_CLS:
 	case BPF_PROG_TYPE_SCHED_ACT:
+		return &tc_cls_act_verifier_ops;
 	case BPF_PROG_TYPE_KPROBE:
+		return &kprobe_verifier_ops;
 	case BPF_PROG_TYPE_TRACEPOINT:
+		return &tracepoint_verifier_ops;
 	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return &raw_tracepoint_verifier_ops;
 	case BPF_PROG_TYPE_PERF_EVENT:
-		return true;
+		return &perf_event_verifier_ops;
 	default:
-		return false;
+		return NULL;
 	}
 }
 
@@ -66,7 +77,7 @@ static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 		iu_log(l->log, "native load needs insns == 0 and a user attr");
 		return -EINVAL;
 	}
-	if (!iu_prog_type_ok(attr->prog_type)) {
+	if (!iu_verifier_ops(attr->prog_type)) {
 		iu_log(l->log, "program type %u not supported for native images",
 		       attr->prog_type);
 		return -EINVAL;
@@ -276,15 +287,16 @@ static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
 	unsigned int id;
 	void *addr;
 
+	BUILD_BUG_ON(ARRAY_SIZE(iu_helper_names) != __BPF_FUNC_MAX_ID);
 	if (!strncmp(name, "bpf_", 4)) {
 		for (id = 1; id < __BPF_FUNC_MAX_ID; id++)
-			if (iu_helper_names[id] && !strcmp(iu_helper_names[id], name))
+			if (!strcmp(iu_helper_names[id], name))
 				break;
 		if (id == __BPF_FUNC_MAX_ID) {
 			iu_log(l->log, "unknown helper %s", name);
 			return -EACCES;
 		}
-		fn = prog->aux->ops->get_func_proto(id, prog);
+		fn = iu_verifier_ops(prog->type)->get_func_proto(id, prog);
 		if (!fn) {
 			iu_log(l->log, "helper %s not allowed for program type %u",
 			       name, prog->type);

@@ -20,9 +20,6 @@
 #include <uapi/linux/bpf.h>
 #include "iu.h"
 
-unsigned int iu_call(const void *ctx, void *entry, unsigned long *save_sp);
-void __noreturn iu_unwind(const unsigned long *save_sp, unsigned int ret);
-
 struct iu_frame {
 	unsigned long sp;
 	const struct bpf_prog *prog;
@@ -88,7 +85,7 @@ static void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
 	struct bpf_iu_image *img;
 	struct iu_frame *f;
 
-	if (WARN_ONCE(!d || d > IU_MAX_NEST, "iu_panic outside a native program"))
+	if (WARN_ONCE(!d || d > IU_MAX_NEST, "iu: panic call outside a native program"))
 		return;
 	f = &c->frame[d - 1];
 	prog = f->prog;
