@@ -17,8 +17,10 @@ import { parseImage, type ImageSpec } from "../object/image.js";
 import { ensureSigningKey, type SigningKey } from "./keys.js";
 import { signImage } from "./sign.js";
 import { linkImage } from "./link.js";
+import { archiveMembers } from "./archive.js";
 import {
   PolicyError,
+  checkArchiveMembers,
   checkCargoConfig,
   checkEnvironment,
   checkManifest,
@@ -230,10 +232,13 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
   if (!staticLib || !existsSync(staticLib))
     throw new IuError(`cargo did not produce the static library for ${pkg.name}:\n${r.stderr.trim()}`);
 
-  // 3. Link with the toolchain's script and check the result against the image format.
+  // 3. Check the link inputs, link with the toolchain's script, check the result.
   stage("link");
   const elfPath = join(stageDir, `${pkg.name}.elf`);
   copyFileSync(staticLib, join(stageDir, `lib${pkg.name}.a`));
+  const members = archiveMembers(new Uint8Array(readFileSync(join(stageDir, `lib${pkg.name}.a`))));
+  const foreign = checkArchiveMembers(members, lib.name, staticLib);
+  if (foreign.length) throw new PolicyError(foreign);
   linkImage(join(stageDir, `lib${pkg.name}.a`), stageDir, elfPath);
   stage("check");
   const elf = new Uint8Array(readFileSync(elfPath));

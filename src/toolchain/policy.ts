@@ -30,6 +30,8 @@ export const RULES = {
   "cargo-config":
     "a .cargo/config(.toml) in the crate or its parents is not allowed: the toolchain decides every flag and link input",
   environment: "environment variables that change rustc flags, the compiler, or the linker are not allowed",
+  "link-input":
+    "the compiled library contains an object that was not compiled from the program, the SDK or core (a native library linked in)",
   manifest:
     "the Cargo.toml declares something the toolchain does not build (only [package], [dependencies] and a plain [lib] are used)",
 } as const;
@@ -188,6 +190,8 @@ export function checkManifest(pkg: CargoMetadataPackage, sdkDir: string): Violat
   }
   const lib = pkg.targets.find((t) => t.kind.some((k) => k === "lib" || k === "rlib" || k === "proc-macro"));
   if (!lib) at("manifest", /^\s*\[package\]/, "the crate has no library target (src/lib.rs)");
+  else if (!realpathSync(lib.src_path).startsWith(realpathSync(crateDir) + "/"))
+    at("source-files", /^\s*path\s*=/, `the library root ${lib.src_path} lies outside the crate`);
   else if (lib.kind.includes("proc-macro"))
     at("manifest", /proc-macro/, "proc-macro crates are not programs");
   return out;
@@ -388,11 +392,12 @@ export function scanSource(src: string, file: string, isRoot: boolean): Violatio
   return out;
 }
 
-function rustFiles(dir: string, acc: string[] = []): string[] {
+function rustFiles(dir: string, acc: string[] = [], symlinks: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     if (e.name === "target" || e.name.startsWith(".")) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) rustFiles(p, acc);
+    if (e.isSymbolicLink()) symlinks.push(p);
+    else if (e.isDirectory()) rustFiles(p, acc, symlinks);
     else if (e.isFile() && e.name.endsWith(".rs")) acc.push(p);
   }
   return acc;
@@ -402,11 +407,38 @@ function rustFiles(dir: string, acc: string[] = []): string[] {
 export function scanCrate(crateDir: string, rootFile: string): Violation[] {
   const root = realpathSync(rootFile);
   const out: Violation[] = [];
-  for (const f of rustFiles(crateDir).sort())
+  const links: string[] = [];
+  const files = rustFiles(crateDir, [], links).sort();
+  for (const l of links)
+    out.push({
+      rule: "source-files",
+      file: l,
+      line: 0,
+      col: 0,
+      detail: "symbolic links are not allowed in a program crate",
+    });
+  for (const f of files)
     out.push(
       ...scanSource(readFileSync(f, "utf8"), relative(process.cwd(), f) || f, realpathSync(f) === root),
     );
   return out;
+}
+
+// ---------------------------------------------------------------- link inputs
+
+/** Every member of the static library must be a codegen unit of the program, the SDK, core or compiler_builtins. */
+export function checkArchiveMembers(members: string[], crateName: string, archive: string): Violation[] {
+  const crates = [crateName.replace(/-/g, "_"), "iu", "core", "compiler_builtins"];
+  const ok = new RegExp(`^(${crates.join("|")})-[0-9a-f]+\\.[^/]*\\.rcgu\\.o$`);
+  return members
+    .filter((m) => !ok.test(m))
+    .map((m) => ({
+      rule: "link-input" as const,
+      file: archive,
+      line: 0,
+      col: 0,
+      detail: `archive member ${m} is not compiled Rust from the program, the SDK or core`,
+    }));
 }
 
 // ---------------------------------------------------------------- compiler diagnostics

@@ -10,7 +10,14 @@ import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
 import { build, type Stage } from "../../../src/toolchain/build.js";
 import { ensureSigningKey } from "../../../src/toolchain/keys.js";
-import { PolicyError, RULES, scanSource, type Rule } from "../../../src/toolchain/policy.js";
+import {
+  PolicyError,
+  RULES,
+  checkArchiveMembers,
+  scanSource,
+  type Rule,
+} from "../../../src/toolchain/policy.js";
+import { archiveMembers } from "../../../src/toolchain/archive.js";
 
 const catalogue = join(repoRoot, "tests", "host", "toolchain", "policy");
 const cases = readdirSync(catalogue, { withFileTypes: true })
@@ -61,7 +68,7 @@ test("the catalogue covers at least 14 cases and every rule", () => {
   assert.ok(cases.length >= 14, `only ${cases.length} cases`);
   const covered = new Set(cases.map((c) => readFileSync(join(catalogue, c, "RULE"), "utf8").trim()));
   for (const r of Object.keys(RULES))
-    if (r !== "manifest") assert.ok(covered.has(r), `no catalogue case for rule ${r}`);
+    if (r !== "link-input") assert.ok(covered.has(r), `no catalogue case for rule ${r}`);
 });
 
 for (const name of cases) {
@@ -117,6 +124,31 @@ test("the source scan ignores comments, strings and identifiers that merely cont
     "fn g() {}",
   ].join("\n");
   assert.deepEqual(scanSource(src, "x.rs", true), []);
+});
+
+test("link-input: an archive member that is not a Rust codegen unit is refused", () => {
+  const member = (name: string, data: string): string =>
+    name.padEnd(16) +
+    "0".padEnd(12) +
+    "0".padEnd(6) +
+    "0".padEnd(6) +
+    "644".padEnd(8) +
+    String(data.length).padEnd(10) +
+    "`\n" +
+    data +
+    (data.length % 2 ? "\n" : "");
+  const ar = new TextEncoder().encode(
+    "!<arch>\n" +
+      member("//", "hello-0123abcd.hello.x-cgu.0.rcgu.o/\n") +
+      member("/0", "ab") +
+      member("evil.o/", "xyz"),
+  );
+  const names = archiveMembers(ar);
+  assert.deepEqual(names, ["hello-0123abcd.hello.x-cgu.0.rcgu.o", "evil.o"]);
+  const v = checkArchiveMembers(names, "hello", "libhello.a");
+  assert.equal(v.length, 1);
+  assert.equal(v[0].rule, "link-input");
+  assert.match(v[0].detail, /evil\.o/);
 });
 
 test("the source scan reports rule and line", () => {
