@@ -2,8 +2,10 @@
 // raw tracepoint, tracepoint (+ trace output), kprobe, perf event, XDP and tc (tcx) links.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { repoRoot } from "../../../src/env/paths.js";
 import {
   attach,
   BpfMap,
@@ -179,5 +181,44 @@ test("iu attach --pin and iu detach through the CLI", { skip: skipUnlessVm }, ()
   } finally {
     c.close();
     rmSync(dir, { recursive: true });
+  }
+});
+
+test("iu trace --json streams the programs' output", { skip: skipUnlessVm }, async () => {
+  const p = BpfProgram.loadEbpf({
+    insns: printPid("iu-trace"),
+    progType: ProgType.TRACEPOINT,
+    name: "t_tp_cli",
+  });
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, "bin", "iu.js"), "trace", "--json", "--timeout", "20"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stdout = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  const closed = new Promise((r) => child.on("close", r));
+  try {
+    await sleep(1000);
+    const link = attach(p.fd, p.type, parseTarget("tracepoint:syscalls/sys_enter_getpid"));
+    let pid = 0;
+    for (let i = 0; i < 50 && !stdout.includes(`iu-trace ${pid}`); i++) {
+      pid = getpid();
+      await sleep(100);
+    }
+    link.close();
+    const line = stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { pid: number; message: string })
+      .find((l) => l.message === `iu-trace ${pid}`);
+    assert.ok(line, stdout);
+    assert.equal(line.pid, process.pid);
+  } finally {
+    child.kill("SIGINT");
+    await closed;
+    p.close();
   }
 });
