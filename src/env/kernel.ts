@@ -75,8 +75,8 @@ function filesUnder(dir: string): string[] {
 const kernelDir = () => join(repoRoot, "kernel");
 
 /** Config fragments for a flavour: base.config, plus <flavour>.config for other flavours. */
-export function configFragments(flavour = "default"): string[] {
-  const dir = join(kernelDir(), "config");
+export function configFragments(flavour = "default", changes = kernelDir()): string[] {
+  const dir = join(changes, "config");
   const frags = [join(dir, "base.config")];
   if (flavour !== "default") {
     const f = join(dir, `${flavour}.config`);
@@ -90,14 +90,19 @@ export function configFragments(flavour = "default"): string[] {
  * The cache key: kernel source version, every file of the project's kernel changes, the
  * config fragments of the flavour and the embedded signing certificate.
  */
-export function kernelCacheKey(sourceVersion: string, flavour: string, certPath: string): string {
+export function kernelCacheKey(
+  sourceVersion: string,
+  flavour: string,
+  certPath: string,
+  changes = kernelDir(),
+): string {
   const h = createHash("sha256");
   h.update(`source ${sourceVersion}\nflavour ${flavour}\ncert ${certDigest(certPath)}\n`);
-  for (const f of [...filesUnder(join(kernelDir(), "src")), ...filesUnder(join(kernelDir(), "patches"))]) {
-    h.update(`file ${relative(kernelDir(), f)}\n`).update(readFileSync(f));
+  for (const f of [...filesUnder(join(changes, "src")), ...filesUnder(join(changes, "patches"))]) {
+    h.update(`file ${relative(changes, f)}\n`).update(readFileSync(f));
   }
-  for (const f of configFragments(flavour))
-    h.update(`config ${relative(kernelDir(), f)}\n`).update(readFileSync(f));
+  for (const f of configFragments(flavour, changes))
+    h.update(`config ${relative(changes, f)}\n`).update(readFileSync(f));
   return h.digest("hex").slice(0, 24);
 }
 
@@ -135,14 +140,14 @@ interface Manifest {
 }
 
 /** What the changes in the repo want the touched files to contain. */
-function desiredFiles(tree: string, manifest: Manifest): Map<string, Buffer> {
+function desiredFiles(tree: string, manifest: Manifest, changes: string): Map<string, Buffer> {
   const want = new Map<string, Buffer>();
-  const srcDir = join(kernelDir(), "src");
+  const srcDir = join(changes, "src");
   for (const f of filesUnder(srcDir)) want.set(relative(srcDir, f), readFileSync(f));
-  const patches = filesUnder(join(kernelDir(), "patches")).filter((f) => f.endsWith(".patch"));
+  const patches = filesUnder(join(changes, "patches")).filter((f) => f.endsWith(".patch"));
   if (patches.length === 0) return want;
   // Apply the patches to pristine copies of the files they name, in a scratch tree.
-  const scratch = mkdtempSync(join(cacheDir("kernel"), "patch-"));
+  const scratch = mkdtempSync(join(dirname(tree), "patch-"));
   try {
     const named = new Set<string>();
     for (const p of patches) {
@@ -160,6 +165,7 @@ function desiredFiles(tree: string, manifest: Manifest): Map<string, Buffer> {
         "-p1",
         "--forward",
         "--batch",
+        "--fuzz=0",
         "--no-backup-if-mismatch",
         "-d",
         scratch,
@@ -205,12 +211,16 @@ function writeIfChanged(path: string, content: Buffer): boolean {
  * Brings the source tree to "pristine + the repo's changes", writing only files whose content
  * differs so that make rebuilds only what changed.
  */
-function syncKernelChanges(tree: string, log: (m: string) => void): number {
+export function syncKernelChanges(
+  tree: string,
+  log: (m: string) => void = () => {},
+  changes = kernelDir(),
+): number {
   const manifestPath = join(tree, ".iu", "manifest.json");
   const manifest: Manifest = existsSync(manifestPath)
     ? (JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest)
     : { files: {} };
-  const want = desiredFiles(tree, manifest);
+  const want = desiredFiles(tree, manifest, changes);
   let changed = 0;
   // Restore files that earlier changes touched and the current ones do not.
   for (const [rel, entry] of Object.entries(manifest.files)) {

@@ -7,7 +7,7 @@ import { IuError } from "../errors.js";
 
 /** Every Debian package the project uses, grouped by what needs it (README lists why). */
 export const debianPackages: Record<string, string[]> = {
-  vm: ["qemu-system-x86"],
+  vm: ["qemu-system-x86", "busybox-static"],
   kernel: [
     "linux-source-6.12",
     "make",
