@@ -2,8 +2,9 @@
  * Linking: the toolchain's own linker script and ld.lld invocation that turn the
  * program's static library (user crate + SDK + core) into the ET_DYN of
  * docs/IMAGE-FORMAT.md: headers, dynamic tables and read-only data in a first R
- * segment at 0, code in one R|X segment, everything written at load (relocated
- * pointers, GOT, .iu.progs, .iu.maps, data, bss) in one R|W segment. All symbols are
+ * segment at 0, code in one R|X segment, then the data the kernel relocates and then
+ * seals read-only (.iu.progs, .data.rel.ro, GOT) in an R segment, and last the R|W
+ * segment (.iu.maps, whose kptr the kernel writes, .data, .bss). All symbols are
  * local (version script), so the only dynamic symbols are the undefined bpf_/iu_ ones.
  */
 import { execFileSync } from "node:child_process";
@@ -16,6 +17,7 @@ PHDRS
 {
   rodata PT_LOAD FILEHDR PHDRS FLAGS(4);
   text PT_LOAD FLAGS(5);
+  relro PT_LOAD FLAGS(4);
   data PT_LOAD FLAGS(6);
   dynamic PT_DYNAMIC FLAGS(6);
 }
@@ -33,12 +35,13 @@ SECTIONS
   .text : { *(.text .text.*) } :text
   .plt : { *(.plt) *(.plt.*) *(.iplt) } :text
   . = ALIGN(4096);
-  .iu.progs : { KEEP(*(.iu.progs)) } :data
+  .iu.progs : { KEEP(*(.iu.progs)) } :relro
+  .data.rel.ro : { *(.data.rel.ro .data.rel.ro.*) } :relro
+  .dynamic : { *(.dynamic) } :relro :dynamic
+  .got : { *(.got) } :relro
+  .got.plt : { *(.got.plt) } :relro
+  . = ALIGN(4096);
   .iu.maps : { KEEP(*(.iu.maps)) } :data
-  .data.rel.ro : { *(.data.rel.ro .data.rel.ro.*) } :data
-  .dynamic : { *(.dynamic) } :data :dynamic
-  .got : { *(.got) } :data
-  .got.plt : { *(.got.plt) } :data
   .data : { *(.data .data.*) } :data
   .bss : { *(.bss .bss.*) *(COMMON) } :data
   /DISCARD/ : { *(.eh_frame*) *(.comment) *(.note*) *(.interp) *(.tdata*) *(.tbss*) *(.init_array*) *(.fini_array*) *(.ctors*) *(.dtors*) }
