@@ -15,6 +15,7 @@ import {
   ET_DYN,
   EM_X86_64,
   SHT_NOBITS,
+  SHT_DYNSYM,
   RELOC_NAMES,
   R_X86_64_64,
   R_X86_64_GLOB_DAT,
@@ -217,9 +218,11 @@ export function parseImage(file: Uint8Array): ImageSpec {
     perms: perms(p.flags),
     flags: p.flags,
   }));
-  const span = loads.length ? pageUp(Math.max(...loads.map((p) => p.vaddr + p.memsz))) : 0;
+  const span = spanOf(loads);
   const segOf = (addr: number, len: number): ProgramHeader | undefined =>
     loads.find((p) => addr >= p.vaddr && addr + len <= p.vaddr + p.memsz);
+  const fileSegOf = (addr: number, len: number): ProgramHeader | undefined =>
+    loads.find((p) => addr >= p.vaddr && addr + len <= p.vaddr + p.filesz);
 
   // Relocations and the symbols they name.
   const relocations: RelocationSpec[] = [];
@@ -227,8 +230,23 @@ export function parseImage(file: Uint8Array): ImageSpec {
   const relativeAt = new Map<number, bigint>();
   for (const s of elf.sections.filter((x) => x.name === ".rela.dyn" || x.name === ".rela.plt")) {
     const symtab = elf.sections[s.link];
-    if (!symtab || symtab.name !== ".dynsym") {
-      problems.push(`${s.name}: sh_link does not name .dynsym`);
+    if (s.type !== 4 /* SHT_RELA */ || s.entsize !== 24 || s.size % 24 || s.offset % 8 || !s.link) {
+      problems.push(`${s.name}: not an SHT_RELA table of 24-byte entries at an 8-aligned offset`);
+      continue;
+    }
+    if (
+      !symtab ||
+      symtab.type !== SHT_DYNSYM ||
+      symtab.entsize !== 24 ||
+      symtab.size % 24 ||
+      symtab.offset % 8
+    ) {
+      problems.push(`${s.name}: sh_link does not name a well-formed .dynsym`);
+      continue;
+    }
+    const strtab = elf.sections[symtab.link];
+    if (!strtab || strtab.type !== 3 || !strtab.size || elf.bytes[strtab.offset + strtab.size - 1] !== 0) {
+      problems.push(`${symtab.name}: its string table is malformed`);
       continue;
     }
     const syms = elf.symbols(symtab);
@@ -250,9 +268,21 @@ export function parseImage(file: Uint8Array): ImageSpec {
         problems.push(
           `relocation ${typeName} at 0x${r.offset.toString(16)} is not allowed (only RELATIVE, 64, GLOB_DAT, JUMP_SLOT)`,
         );
+      const at = `0x${r.offset.toString(16)}`;
       if (r.type === R_X86_64_RELATIVE) {
-        if (r.sym !== 0) problems.push(`R_X86_64_RELATIVE at 0x${r.offset.toString(16)} has a symbol`);
+        if (r.sym !== 0) problems.push(`R_X86_64_RELATIVE at ${at} has a symbol`);
+        if (r.addend < 0n || r.addend > BigInt(spanOf(loads)))
+          problems.push(`R_X86_64_RELATIVE at ${at} points outside the image`);
         relativeAt.set(r.offset, r.addend);
+      } else if (ALLOWED_RELOCS.includes(r.type)) {
+        if (!sym) problems.push(`${typeName} at ${at} has no symbol`);
+        else if (sym.shndx === 0 && r.type === R_X86_64_64 && r.addend !== 0n)
+          problems.push(`R_X86_64_64 at ${at} has an addend on imported symbol ${sym.name}`);
+        else if (sym.shndx !== 0) {
+          const off = BigInt(sym.value) + (r.type === R_X86_64_64 ? r.addend : 0n);
+          if (sym.shndx >= 0xff00 || off < 0n || off > BigInt(spanOf(loads)))
+            problems.push(`${typeName} at ${at}: symbol ${sym.name} outside the image`);
+        }
       }
       if (!segOf(r.offset, 8))
         problems.push(`relocation at 0x${r.offset.toString(16)} lies outside every segment`);
@@ -277,7 +307,10 @@ export function parseImage(file: Uint8Array): ImageSpec {
   else {
     if (progSec.size % IU_PROG_DEF_SIZE)
       problems.push(`.iu.progs size ${progSec.size} is not a multiple of ${IU_PROG_DEF_SIZE}`);
-    if (!segOf(progSec.addr, progSec.size)) problems.push(".iu.progs is not inside a loaded segment");
+    if (progSec.type !== 1 /* SHT_PROGBITS */ || progSec.size === 0 || progSec.addr % 8)
+      problems.push(".iu.progs is not a non-empty, 8-aligned SHT_PROGBITS section");
+    if (!fileSegOf(progSec.addr, progSec.size))
+      problems.push(".iu.progs is not inside the file bytes of a loaded segment");
     const b = elf.sectionBytes(progSec);
     const exec = loads.find((p) => p.flags & PF_X);
     for (let i = 0; i + IU_PROG_DEF_SIZE <= b.length; i += IU_PROG_DEF_SIZE) {
@@ -319,8 +352,11 @@ export function parseImage(file: Uint8Array): ImageSpec {
   if (mapSec) {
     if (mapSec.size % IU_MAP_DEF_SIZE)
       problems.push(`.iu.maps size ${mapSec.size} is not a multiple of ${IU_MAP_DEF_SIZE}`);
-    const seg = segOf(mapSec.addr, mapSec.size);
-    if (!seg || !(seg.flags & PF_W)) problems.push(".iu.maps is not inside a writable loaded segment");
+    if (mapSec.type !== 1 /* SHT_PROGBITS */ || mapSec.addr % 8)
+      problems.push(".iu.maps is not an 8-aligned SHT_PROGBITS section");
+    const seg = fileSegOf(mapSec.addr, mapSec.size);
+    if (mapSec.size && (!seg || !(seg.flags & PF_W)))
+      problems.push(".iu.maps is not inside the file bytes of a writable loaded segment");
     const b = mapSec.type === SHT_NOBITS ? new Uint8Array(mapSec.size) : elf.sectionBytes(mapSec);
     for (let i = 0; i + IU_MAP_DEF_SIZE <= b.length; i += IU_MAP_DEF_SIZE) {
       const rec = b.subarray(i, i + IU_MAP_DEF_SIZE);
@@ -357,6 +393,10 @@ export function parseImage(file: Uint8Array): ImageSpec {
     span,
     problems,
   };
+}
+
+function spanOf(loads: ProgramHeader[]): number {
+  return loads.length ? pageUp(Math.max(...loads.map((p) => p.vaddr + p.memsz))) : 0;
 }
 
 function checkSegments(loads: ProgramHeader[], fileLen: number, problems: string[]): void {
