@@ -164,7 +164,7 @@ export function splitSignedImage(file: Uint8Array): SplitImage {
     pad: [file[infoOff + 5], file[infoOff + 6], file[infoOff + 7]],
     sigLen: dv.getUint32(infoOff + 8, false),
   };
-  if (info.sigLen === 0 || info.sigLen > infoOff)
+  if (info.sigLen === 0 || info.sigLen >= infoOff)
     throw new ElfError(`signature length ${info.sigLen} does not fit in the file (${n} bytes)`);
   const elfLength = infoOff - info.sigLen;
   return {
