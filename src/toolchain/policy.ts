@@ -22,6 +22,8 @@ export const RULES = {
   "no-alloc": "programs may not use the alloc crate",
   "panic-handler": "programs may not define a panic handler: the SDK's hands panics to the kernel runtime",
   "target-feature": "#[target_feature] is not allowed: kernel code must not use SIMD/FPU registers",
+  "macro-attribute":
+    "attributes built from macro metavariables (#[$a], #[cfg_attr(.., $a)]) are not allowed: every attribute must be visible in the source",
   "source-files":
     "include!() and #[path] are not allowed: the program's sources are the .rs files of its crate",
   dependency: "only the SDK (`iu`) may be a dependency",
@@ -189,6 +191,8 @@ export function checkManifest(pkg: CargoMetadataPackage, sdkDir: string): Violat
       );
   }
   const lib = pkg.targets.find((t) => t.kind.some((k) => k === "lib" || k === "rlib" || k === "proc-macro"));
+  if (["iu", "core", "std", "alloc", "compiler_builtins", "compiler-builtins"].includes(pkg.name))
+    at("manifest", /^\s*name\s*=/, `the package name ${pkg.name} is reserved for the SDK and Rust's own crates`);
   if (!lib) at("manifest", /^\s*\[package\]/, "the crate has no library target (src/lib.rs)");
   else if (!realpathSync(lib.src_path).startsWith(realpathSync(crateDir) + "/"))
     at("source-files", /^\s*path\s*=/, `the library root ${lib.src_path} lies outside the crate`);
@@ -319,6 +323,8 @@ export function scanSource(src: string, file: string, isRoot: boolean): Violatio
     out.push({ rule, file, line: tok.line, col: tok.col, detail });
   };
   let noStd = false;
+  const attrRanges: [number, number][] = [];
+  const inAttr = (k: number): boolean => attrRanges.some(([a, b]) => k >= a && k <= b);
   for (let k = 0; k < t.length; k++) {
     const a = t[k];
     const b = t[k + 1];
@@ -339,7 +345,9 @@ export function scanSource(src: string, file: string, isRoot: boolean): Violatio
       }
       if (b?.text === "!" && ASM_MACROS.has(a.text) && t[k - 1]?.text !== "#")
         v("unsafe-code", a, `${a.text}! is not allowed`);
-      if (b?.text === "!" && a.text === "include") v("source-files", a, "include!() is not allowed");
+      if (a.text === "include") v("source-files", a, "include!() is not allowed (nor the name `include`)");
+      if (a.text === "target_feature" && b?.text === "(" && !inAttr(k))
+        v("target-feature", a, "target_feature(...) is not allowed");
       if (
         (a.text === "alloc" || a.text === "std") &&
         b?.text === ":" &&
@@ -367,6 +375,9 @@ export function scanSource(src: string, file: string, isRoot: boolean): Violatio
         else if (t[end].text === "]" && --depth === 0) break;
       }
       const body = t.slice(k, end + 1);
+      attrRanges.push([k, end]);
+      const dollar = body.find((x) => x.text === "$");
+      if (dollar) v("macro-attribute", dollar, "attribute built from a macro metavariable");
       const has = (id: string): Token | undefined =>
         body.find((x, q) => x.kind === "ident" && x.text === id && body[q - 1]?.text !== "=");
       if (UNSAFE_ATTRS.has(name)) v("unsafe-code", at, `#[${name}] is not allowed`);
