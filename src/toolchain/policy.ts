@@ -192,7 +192,11 @@ export function checkManifest(pkg: CargoMetadataPackage, sdkDir: string): Violat
   }
   const lib = pkg.targets.find((t) => t.kind.some((k) => k === "lib" || k === "rlib" || k === "proc-macro"));
   if (["iu", "core", "std", "alloc", "compiler_builtins", "compiler-builtins"].includes(pkg.name))
-    at("manifest", /^\s*name\s*=/, `the package name ${pkg.name} is reserved for the SDK and Rust's own crates`);
+    at(
+      "manifest",
+      /^\s*name\s*=/,
+      `the package name ${pkg.name} is reserved for the SDK and Rust's own crates`,
+    );
   if (!lib) at("manifest", /^\s*\[package\]/, "the crate has no library target (src/lib.rs)");
   else if (!realpathSync(lib.src_path).startsWith(realpathSync(crateDir) + "/"))
     at("source-files", /^\s*path\s*=/, `the library root ${lib.src_path} lies outside the crate`);
