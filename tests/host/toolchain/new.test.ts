@@ -1,7 +1,9 @@
 // iu new scaffolds a crate for every hook type that builds as is and declares that hook.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { IuError } from "../../../src/errors.js";
+import { PolicyError } from "../../../src/toolchain/policy.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "../../../src/toolchain/build.js";
@@ -31,9 +33,33 @@ for (const type of PROGRAM_TYPES) {
     assert.equal(p.type, expected[type].type);
     assert.equal(p.attach, expected[type].attach);
     assert.equal(r.image.maps.length, expected[type].maps);
+    if (type === "kprobe")
+      assert.deepEqual(
+        (({ name, type: t, keySize, valueSize, maxEntries, flags }) => ({
+          name,
+          t,
+          keySize,
+          valueSize,
+          maxEntries,
+          flags,
+        }))(r.image.maps[0]),
+        { name: "CALLS", t: "percpu_array", keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 },
+      );
     assert.ok(r.image.signature);
   });
 }
+
+test("a pointer conversion in trace_printk! is a compile-time error, not a policy violation", () => {
+  const dir = join(tmp, "fmt-s");
+  newProgram(dir, "tracepoint");
+  const lib = join(dir, "src", "lib.rs");
+  writeFileSync(lib, readFileSync(lib, "utf8").replace("getpid from %d", "getpid from %s"));
+  assert.throws(
+    () => build(dir, { key, out: join(tmp, "fmt-s.iu"), env: { PATH: "/usr/bin:/bin" } }),
+    (e: unknown) =>
+      e instanceof IuError && !(e instanceof PolicyError) && /only %d %i %u %x %X %c/.test(e.message),
+  );
+});
 
 test("iu new refuses unknown types and existing crates", () => {
   assert.throws(() => newProgram(join(tmp, "x"), "socket"), /unknown program type/);
