@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { Command, Option } from "commander";
 import { IuError } from "../errors.js";
 import { build } from "../toolchain/build.js";
+import { buildSamples } from "../toolchain/samples.js";
 import { newProgram, PROGRAM_TYPES } from "../toolchain/new.js";
 import { inspectImage, formatInspection } from "../toolchain/inspect.js";
 import { ensureSigningKey, certFingerprint, signingKeyPaths } from "../toolchain/keys.js";
@@ -24,15 +25,17 @@ export function registerToolchainCommands(program: Command): void {
     .argument("[dir]", "the program crate", ".")
     .option("-o, --out <file>", "output image (default: DIR/target/iu/NAME.iu)")
     .option("-v, --verbose", "print the commands run")
-    .action((dir: string, o: { out?: string; verbose?: boolean }) => {
-      const r = build(dir, {
-        out: o.out,
-        log: o.verbose ? (l) => process.stderr.write(`iu: ${l}\n`) : undefined,
-      });
-      const progs = r.image.programs.map((p) => `${p.name} (${p.type} ${p.attach || "-"})`).join(", ");
-      process.stdout.write(
-        `${r.out}: ${r.size} bytes, signed; programs: ${progs}; ${r.seconds.toFixed(1)} s\n`,
-      );
+    .option("--samples", "build every program under samples/ (to its default output) instead of DIR")
+    .action((dir: string, o: { out?: string; verbose?: boolean; samples?: boolean }) => {
+      const log = o.verbose ? (l: string) => process.stderr.write(`iu: ${l}\n`) : undefined;
+      if (o.samples && o.out) throw new IuError("--samples writes each image to its default place; drop -o");
+      const results = o.samples ? buildSamples({ log }) : [build(dir, { out: o.out, log })];
+      for (const r of results) {
+        const progs = r.image.programs.map((p) => `${p.name} (${p.type} ${p.attach || "-"})`).join(", ");
+        process.stdout.write(
+          `${r.out}: ${r.size} bytes, signed; programs: ${progs}; ${r.seconds.toFixed(1)} s\n`,
+        );
+      }
     });
 
   program
