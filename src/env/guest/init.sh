@@ -34,8 +34,10 @@ if [ "$IU_INTERACTIVE" = 1 ]; then
 	$bb setsid -c /bin/bash -l </dev/hvc0 >/dev/hvc0 2>&1
 	echo $? >/run/iu/status
 else
+	# Hold the console open: hvc resets its termios on the last close.
+	exec 3>/dev/hvc0
 	$bb stty -F /dev/hvc0 raw -echo 2>/dev/null
-	/bin/sh /run/iu/cmd </dev/null >/dev/hvc0 2>&1
+	/bin/sh /run/iu/cmd </dev/null >&3 2>&3
 	echo $? >/run/iu/status
 fi
 $bb sync

@@ -15,9 +15,17 @@ function iu(args: string[], timeoutMs = 180_000) {
   return { code: r.status, out: r.stdout, err: r.stderr, seconds: (Date.now() - t0) / 1000 };
 }
 
-function qemuProcesses(): string[] {
-  const r = spawnSync("pgrep", ["-a", "qemu-system"], { encoding: "utf8" });
-  return r.stdout.split("\n").filter((l) => l.includes("iushare"));
+/** VM processes whose iu parent is gone (reparented to init): what a leak looks like. */
+function orphanedQemus(): string[] {
+  const r = spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" });
+  return r.stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter(
+      ([, ppid, cmd, ...rest]) =>
+        ppid === "1" && cmd?.includes("qemu-system") && rest.join(" ").includes("iushare"),
+    )
+    .map((f) => f.join(" "));
 }
 
 test("cached kernel build is fast and prints the image", () => {
@@ -60,7 +68,7 @@ test("a timeout kills QEMU, says so, and leaves no QEMU behind", () => {
   assert.equal(r.code, 124);
   assert.match(r.err, /timed out after 8 s/);
   assert.ok(r.seconds < 60);
-  assert.deepEqual(qemuProcesses(), []);
+  assert.deepEqual(orphanedQemus(), []);
 });
 
 test("a missing kernel image is a clear error", () => {
