@@ -147,8 +147,11 @@ test("xdp:lo and tc:lo:ingress links: attach, list, pin, detach by target", { sk
     assert.ok(links.some((l) => l.type === "xdp" && l.progId === xdp.id));
     assert.ok(links.some((l) => l.type === "tcx" && l.progId === tc.id));
     // detach by target (BPF_LINK_DETACH) and by pinned path
-    assert.equal(detachTarget(parseTarget("xdp:lo")).detached.length, 1);
-    assert.equal(findLinks(parseTarget("xdp:lo")).length, 1, "a detached link lives until its pin goes");
+    const [xdpLinkId] = findLinks(parseTarget("xdp:lo"));
+    assert.deepEqual(detachTarget(parseTarget("xdp:lo")).detached, [xdpLinkId]);
+    assert.equal(findLinks(parseTarget("xdp:lo")).length, 0, "nothing attached at xdp:lo any more");
+    // the defunct link object itself lives on until its pin goes (its ifindex reads 0)
+    assert.ok(listLinks().some((l) => l.id === xdpLinkId && l.target === "xdp ifindex 0"));
     const d = iu("detach", join(dir, "tc"));
     assert.equal(d.status, 0, d.stderr);
     assert.equal(findLinks(parseTarget("tc:lo:ingress")).length, 0);
