@@ -6,6 +6,7 @@ import { runVm, reportVmResult } from "../env/vm.js";
 import { runChecks } from "../testing/check.js";
 import { runAllTests } from "../testing/harness.js";
 import { runMainJob } from "../testing/demo.js";
+import { runSelftests, readBaseline, writeBaseline, compareWithBaseline } from "../testing/selftests.js";
 
 const int = (v: string) => {
   const n = Number(v);
@@ -102,6 +103,30 @@ export function registerEnvCommands(program: Command): void {
     )
     .action(async () => {
       process.exitCode = await runChecks();
+    });
+
+  program
+    .command("selftests")
+    .description(
+      "run the kernel's BPF test_verifier in the VM and compare with the unpatched kernel's baseline",
+    )
+    .option("--baseline", "record the baseline: run on the unpatched (vanilla) kernel")
+    .action(async (o: { baseline?: boolean }) => {
+      const r = await runSelftests(o.baseline ? "vanilla" : "default");
+      process.stdout.write(`test_verifier: ${r.summary}\n`);
+      if (o.baseline) {
+        process.stdout.write(`baseline written to ${writeBaseline(r)}\n`);
+        return;
+      }
+      const d = compareWithBaseline(r, readBaseline());
+      for (const f of d.newFailures) process.stdout.write(`new failure: ${f}\n`);
+      for (const f of d.fixed) process.stdout.write(`passes now, fails on the unpatched kernel: ${f}\n`);
+      process.stdout.write(
+        d.newFailures.length || d.fixed.length
+          ? "differs from the baseline\n"
+          : "same as the unpatched kernel\n",
+      );
+      process.exitCode = d.newFailures.length || d.fixed.length ? 1 : 0;
     });
 
   program

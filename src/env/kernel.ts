@@ -119,9 +119,9 @@ function checkDiskSpace(dir: string, needGiB: number): void {
 }
 
 /** Extracts the Debian tarball once; the tree appears under its final name only when complete. */
-function ensureSourceTree(version: string, log: (m: string) => void): string {
+function ensureSourceTree(version: string, log: (m: string) => void, suffix = ""): string {
   const root = cacheDir("kernel");
-  const tree = join(root, `src-${version}`);
+  const tree = join(root, `src-${version}${suffix}`);
   if (existsSync(join(tree, "Makefile"))) return tree;
   checkDiskSpace(root, 6);
   log(`extracting ${tarball} (linux-source ${version})`);
@@ -264,9 +264,11 @@ function configure(
   fragments: string[],
   certPath: string,
   verbose: boolean,
+  vanilla: boolean,
 ): void {
   const extra = [`CONFIG_SYSTEM_TRUSTED_KEYS="${certPath}"`];
-  const want = requestedOptions(fragments, extra);
+  // The unpatched kernel has none of the project's options.
+  const want = requestedOptions(fragments, extra).filter((l) => !(vanilla && /CONFIG_BPF_IU\b/.test(l)));
   const stamp = createHash("sha256").update(want.join("\n")).update(tree).digest("hex");
   const stampPath = join(build, ".iu-config-stamp");
   if (
@@ -361,10 +363,12 @@ export async function buildKernel(opts: KernelBuildOptions = {}): Promise<Kernel
   return withLock(cacheDir("kernel", "build.lock"), "a kernel build", async () => {
     if (!opts.force && existsSync(join(imageDir, "bzImage"))) return found(true);
     checkDiskSpace(cacheDir("kernel"), 4);
-    const tree = ensureSourceTree(version, log);
-    syncKernelChanges(tree, log);
+    // "vanilla" is Debian's kernel without the project's changes, for comparisons.
+    const vanilla = flavour === "vanilla";
+    const tree = ensureSourceTree(version, log, vanilla ? "-vanilla" : "");
+    if (!vanilla) syncKernelChanges(tree, log);
     mkdirSync(build, { recursive: true });
-    configure(tree, build, configFragments(flavour), key.certPath, !!opts.verbose);
+    configure(tree, build, configFragments(flavour), key.certPath, !!opts.verbose, vanilla);
     await make(tree, build, !!opts.verbose, log);
     const release = readFileSync(join(build, "include/config/kernel.release"), "utf8").trim();
     const tmp = `${imageDir}.tmp-${process.pid}`;

@@ -24,6 +24,7 @@ $bb mkdir -p /run/iu
 $bb mount -t 9p -o "$p9" iushare /run/iu
 . /run/iu/env
 if [ -n "$IU_CWD" ] && [ "$IU_CWD" != / ]; then
+	$bb mkdir -p "$IU_CWD" 2>/dev/null # a cwd under /tmp or /run is on the guest's tmpfs
 	$bb mount -t 9p -o "$p9" iucwd "$IU_CWD"
 fi
 $bb ip link set lo up 2>/dev/null
