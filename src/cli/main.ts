@@ -3,6 +3,7 @@
  * the commands are thin: the work is done by the library modules they call.
  */
 import { Command } from "commander";
+import { registerBenchCommands } from "./bench.js";
 import { registerEnvCommands } from "./env.js";
 import { registerLoaderCommands } from "./loader.js";
 import { registerToolchainCommands } from "./toolchain.js";
@@ -15,5 +16,6 @@ export async function main(argv: string[]): Promise<void> {
   registerEnvCommands(program);
   registerLoaderCommands(program);
   registerToolchainCommands(program);
+  registerBenchCommands(program);
   await program.parseAsync(argv);
 }

@@ -1,0 +1,98 @@
+/**
+ * The SVG plot: bars per workload, native next to eBPF (log scale: costs span three orders
+ * of magnitude), plus load time against program size when measured. A Vega-Lite spec
+ * compiled to Vega and rendered to SVG in Node by vega's headless renderer (no browser,
+ * no canvas: SVG output needs neither).
+ */
+import * as vega from "vega";
+import * as vl from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
+import type { BenchReport } from "./report.js";
+
+export interface LoadPoint {
+  kind: "native" | "eBPF";
+  size: number;
+  ms: number;
+}
+
+/** Load-time points from the report's extras, if any. */
+export function loadPoints(rep: BenchReport): LoadPoint[] {
+  const lt = (rep.extras as { loadTime?: { points?: LoadPoint[] } } | undefined)?.loadTime;
+  return lt?.points?.filter((p) => Number.isFinite(p.ms)) ?? [];
+}
+
+export function plotSpec(rep: BenchReport): TopLevelSpec {
+  const values = rep.workloads.flatMap((w) =>
+    w.native == null || w.ebpf == null
+      ? []
+      : [
+          { workload: w.name, kind: "native", cost: w.native, ratio: w.ratio },
+          { workload: w.name, kind: "eBPF", cost: w.ebpf, ratio: w.ratio },
+        ],
+  );
+  const unit = rep.workloads[0]?.unit ?? "";
+  const title = `iu bench (${rep.mode}${rep.quick ? ", quick" : ""}): per-invocation cost, ${rep.kernel}, ${rep.date.slice(0, 10)}`;
+  const color = {
+    field: "kind",
+    type: "nominal" as const,
+    title: null,
+    scale: { domain: ["native", "eBPF"], range: ["#d95f02", "#1b9e77"] },
+  };
+  const bars = {
+    title,
+    width: { step: 14 },
+    height: 260,
+    data: { values },
+    mark: { type: "bar" as const },
+    encoding: {
+      x: { field: "workload", type: "nominal" as const, sort: null, title: null, axis: { labelAngle: -35 } },
+      xOffset: { field: "kind", sort: ["native", "eBPF"] },
+      y: {
+        field: "cost",
+        type: "quantitative" as const,
+        scale: { type: "log" as const },
+        title: `${unit} per invocation (log scale)`,
+      },
+      color,
+      tooltip: [{ field: "workload" }, { field: "kind" }, { field: "cost" }, { field: "ratio" }],
+    },
+  };
+  const points = loadPoints(rep);
+  if (points.length === 0) return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", ...bars };
+  const load = {
+    title: "load time against program size",
+    width: 420,
+    height: 220,
+    data: { values: points },
+    mark: { type: "line" as const, point: true },
+    encoding: {
+      x: {
+        field: "size",
+        type: "quantitative" as const,
+        scale: { type: "log" as const },
+        title: "program size (bytes of code)",
+      },
+      y: {
+        field: "ms",
+        type: "quantitative" as const,
+        scale: { type: "log" as const },
+        title: "load time (ms, guest)",
+      },
+      color,
+    },
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    vconcat: [bars, load],
+  } as TopLevelSpec;
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const compiled = vl.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,39 @@
+/** `iu bench`: native programs against their eBPF twins, in one VM boot (docs: README "Benchmarks"). */
+import type { Command } from "commander";
+import { formatTable, runBench } from "../bench/host.js";
+
+interface BenchCliOptions {
+  quick?: boolean;
+  json?: string;
+  plot?: string;
+  wall?: boolean;
+  only?: string[];
+  extras: boolean;
+  timeout?: string;
+}
+
+export function registerBenchCommands(program: Command): void {
+  program
+    .command("bench")
+    .description("benchmark native programs against their JIT-compiled eBPF twins in one VM boot")
+    .option("--quick", "fewer repetitions and sizes (under 5 minutes)")
+    .option("--json <file>", "write the report as JSON")
+    .option("--plot <file.svg>", "write an SVG plot")
+    .option("--wall", "plain TCG wall time (median and spread) instead of instruction counting")
+    .option("--only <workload...>", "only these workloads")
+    .option("--no-extras", "skip the syscall-loop, load-time and recursion workloads")
+    .option("--timeout <s>", "VM timeout in seconds")
+    .action(async (o: BenchCliOptions) => {
+      const rep = await runBench({
+        quick: o.quick,
+        wall: o.wall,
+        json: o.json,
+        plot: o.plot,
+        only: o.only,
+        noExtras: !o.extras,
+        timeoutSec: o.timeout ? Number(o.timeout) : undefined,
+      });
+      process.stdout.write(formatTable(rep));
+      if (rep.workloads.some((w) => w.error && !w.missing)) process.exitCode = 1;
+    });
+}
