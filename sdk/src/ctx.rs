@@ -23,6 +23,44 @@ pub enum XdpAction {
     Redirect = 4,
 }
 
+impl XdpAction {
+    /// The action for a raw XDP return code (unknown codes become `Aborted`).
+    pub fn from_raw(v: u32) -> XdpAction {
+        match v {
+            1 => XdpAction::Drop,
+            2 => XdpAction::Pass,
+            3 => XdpAction::Tx,
+            4 => XdpAction::Redirect,
+            _ => XdpAction::Aborted,
+        }
+    }
+}
+
+/// A program context that helpers taking `ctx` (perf event output, stack ids) accept.
+///
+/// # Safety
+/// Implemented only by the SDK's contexts: `as_ptr` must return the pointer the kernel
+/// passed to the entry point. User crates cannot implement it (no `unsafe impl`).
+pub unsafe trait Context {
+    /// The raw context pointer (useless to safe code, needed by helpers).
+    fn as_ptr(&self) -> *const c_void;
+}
+
+macro_rules! context {
+    ($($t:ty, $f:ident);*) => { $(
+        // SAFETY: the field holds the pointer the kernel passed to the entry point.
+        unsafe impl Context for $t {
+            fn as_ptr(&self) -> *const c_void {
+                self.$f as *const c_void
+            }
+        }
+    )* };
+}
+context!(
+    XdpContext<'_>, buf; TcContext<'_>, skb; KprobeContext, regs; TracepointContext, rec;
+    RawTracepointContext, args; PerfEventContext, kern
+);
+
 /// What a tc (sched_cls, direct-action) program decides for a packet.
 #[repr(i32)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -79,6 +117,30 @@ impl XdpContext<'_> {
         self.data().len()
     }
 
+    /// `bpf_xdp_adjust_head(delta)`: moves the packet start by `delta` bytes (negative
+    /// grows the packet into the headroom, e.g. to push an encapsulation header).
+    /// Slices from [`data`](Self::data) taken before must not be used after (the borrow
+    /// checker enforces it).
+    pub fn adjust_head(&mut self, delta: i32) -> Result<(), i64> {
+        // SAFETY: buf is the live xdp_buff; the helper checks delta against the buffer.
+        let rc = unsafe { sys::bpf_xdp_adjust_head(self.buf as *const c_void, delta) };
+        if rc == 0 { Ok(()) } else { Err(rc) }
+    }
+
+    /// `bpf_xdp_adjust_tail(delta)`: moves the packet end by `delta` bytes.
+    pub fn adjust_tail(&mut self, delta: i32) -> Result<(), i64> {
+        // SAFETY: as in adjust_head.
+        let rc = unsafe { sys::bpf_xdp_adjust_tail(self.buf as *const c_void, delta) };
+        if rc == 0 { Ok(()) } else { Err(rc) }
+    }
+
+    /// `bpf_redirect(ifindex, 0)`: returns `XdpAction::Redirect` (to return from the
+    /// program) or `Aborted` if the redirect cannot be set up.
+    pub fn redirect(&mut self, ifindex: u32) -> XdpAction {
+        // SAFETY: integer arguments; flags 0.
+        XdpAction::from_raw(unsafe { sys::bpf_redirect(ifindex, 0) } as u32)
+    }
+
     /// True for an empty packet.
     pub fn is_empty(&mut self) -> bool {
         self.len() == 0
@@ -116,6 +178,65 @@ impl TcContext<'_> {
         // SAFETY: the kernel runtime returned the bounds of the linear buffer, valid for
         // the run; the slice is shared.
         unsafe { core::slice::from_raw_parts(start as *const u8, len) }
+    }
+
+    /// `bpf_skb_load_bytes`: copies `buf.len()` bytes from packet offset `off` (also from
+    /// non-linear parts).
+    pub fn load_bytes(&self, off: u32, buf: &mut [u8]) -> Result<(), i64> {
+        // SAFETY: buf is writable for its length; the helper checks off/len against the skb.
+        let rc = unsafe {
+            sys::bpf_skb_load_bytes(
+                self.skb,
+                off,
+                buf.as_mut_ptr() as *mut c_void,
+                buf.len() as u32,
+            )
+        };
+        if rc == 0 { Ok(()) } else { Err(rc) }
+    }
+
+    /// `bpf_skb_store_bytes`: writes `bytes` at packet offset `off` (flags: 1 = recompute
+    /// the checksum, 2 = invalidate the hash). Slices from `data()` must be re-taken after.
+    pub fn store_bytes(&mut self, off: u32, bytes: &[u8], flags: u64) -> Result<(), i64> {
+        // SAFETY: bytes is readable for its length; the helper unclones and checks bounds.
+        let rc = unsafe {
+            sys::bpf_skb_store_bytes(
+                self.skb,
+                off,
+                bytes.as_ptr() as *const c_void,
+                bytes.len() as u32,
+                flags & 3,
+            )
+        };
+        if rc == 0 { Ok(()) } else { Err(rc) }
+    }
+
+    /// `bpf_l3_csum_replace`: updates the 16-bit checksum at `off` for a field that
+    /// changed from `from` to `to` (`size` 2 or 4).
+    pub fn l3_csum_replace(&mut self, off: u32, from: u64, to: u64, size: u64) -> Result<(), i64> {
+        // SAFETY: integer arguments; the helper checks the offset against the skb.
+        let rc = unsafe { sys::bpf_l3_csum_replace(self.skb, off, from, to, size & 0xf) };
+        if rc == 0 { Ok(()) } else { Err(rc) }
+    }
+
+    /// `bpf_l4_csum_replace`: as `l3_csum_replace` for a TCP/UDP checksum (flags: size in
+    /// the low 4 bits, 0x10 = pseudo-header field, 0x20 = mark mangled 0).
+    pub fn l4_csum_replace(&mut self, off: u32, from: u64, to: u64, flags: u64) -> Result<(), i64> {
+        // SAFETY: as in l3_csum_replace.
+        let rc = unsafe { sys::bpf_l4_csum_replace(self.skb, off, from, to, flags & 0x7f) };
+        if rc == 0 { Ok(()) } else { Err(rc) }
+    }
+
+    /// `bpf_redirect(ifindex, flags)` (flags: 1 = ingress): returns `TcAction::Redirect`,
+    /// or `Shot` if the redirect cannot be set up.
+    pub fn redirect(&mut self, ifindex: u32, flags: u64) -> TcAction {
+        // SAFETY: integer arguments.
+        let rc = unsafe { sys::bpf_redirect(ifindex, flags & 1) };
+        if rc == 7 {
+            TcAction::Redirect
+        } else {
+            TcAction::Shot
+        }
     }
 
     /// Total packet length (`skb->len`, including non-linear parts).
@@ -200,6 +321,15 @@ impl KprobeContext {
     /// Reads a `T` from kernel memory at `addr` without faulting (`bpf_probe_read_kernel`).
     pub fn read_kernel<T: Pod>(&self, addr: u64) -> Option<T> {
         probe_read(addr as usize)
+    }
+
+    /// `bpf_override_return(regs, rc)`: makes the probed function return `rc` without
+    /// running (error injection). The kernel only honours it at the entry of functions
+    /// marked `ALLOW_ERROR_INJECTION` (kernel with `CONFIG_BPF_KPROBE_OVERRIDE`).
+    pub fn override_return(&self, rc: u64) -> Result<(), i64> {
+        // SAFETY: regs is the live pt_regs of this probe hit; the helper writes ax and ip.
+        let r = unsafe { sys::bpf_override_return(self.regs as *const c_void, rc) };
+        if r == 0 { Ok(()) } else { Err(r) }
     }
 }
 

@@ -205,18 +205,40 @@ macro_rules! tc {
 }
 
 /// Declares a map: `iu::map!(COUNTS: Hash<u32, u64>, max_entries = 1024);` (optionally
-/// `, flags = N`). Creates `static COUNTS` with `get`, `set`, `update` (and `delete` for
-/// hash maps); the map's BPF name is the static's name (first 15 bytes).
+/// `, flags = N`). Creates `static COUNTS` of type `iu::maps::Hash<u32, u64>`; the map's BPF
+/// name is the static's name (first 15 bytes). Kinds: `Hash`, `PerCpuHash`, `LruHash`,
+/// `LruPerCpuHash`, `Array`, `PerCpuArray` (`<K, V>`), `Queue`, `Stack` (`<V>`),
+/// `StackTrace` (`<DEPTH>`), `RingBuf` (max_entries = bytes), `PerfEventArray`, `DevMap`.
 #[macro_export]
 #[allow_internal_unsafe]
 macro_rules! map {
+    ($vis:vis $name:ident : $kind:ident < $n:literal >, max_entries = $max:expr) => {
+        $crate::map!(@def $vis $name, $crate::maps::$kind<$n>, $max, 0);
+    };
     ($vis:vis $name:ident : $kind:ident < $k:ty, $v:ty >, max_entries = $max:expr) => {
-        $crate::map!($vis $name: $kind<$k, $v>, max_entries = $max, flags = 0);
+        $crate::map!(@def $vis $name, $crate::maps::$kind<$k, $v>, $max, 0);
+    };
+    ($vis:vis $name:ident : $kind:ident < $v:ty >, max_entries = $max:expr) => {
+        $crate::map!(@def $vis $name, $crate::maps::$kind<$v>, $max, 0);
+    };
+    ($vis:vis $name:ident : $kind:ident, max_entries = $max:expr) => {
+        $crate::map!(@def $vis $name, $crate::maps::$kind, $max, 0);
+    };
+    ($vis:vis $name:ident : $kind:ident < $n:literal >, max_entries = $max:expr, flags = $flags:expr) => {
+        $crate::map!(@def $vis $name, $crate::maps::$kind<$n>, $max, $flags);
     };
     ($vis:vis $name:ident : $kind:ident < $k:ty, $v:ty >, max_entries = $max:expr, flags = $flags:expr) => {
+        $crate::map!(@def $vis $name, $crate::maps::$kind<$k, $v>, $max, $flags);
+    };
+    ($vis:vis $name:ident : $kind:ident < $v:ty >, max_entries = $max:expr, flags = $flags:expr) => {
+        $crate::map!(@def $vis $name, $crate::maps::$kind<$v>, $max, $flags);
+    };
+    ($vis:vis $name:ident : $kind:ident, max_entries = $max:expr, flags = $flags:expr) => {
+        $crate::map!(@def $vis $name, $crate::maps::$kind, $max, $flags);
+    };
+    (@def $vis:vis $name:ident, $t:ty, $max:expr, $flags:expr) => {
         #[used]
         #[unsafe(link_section = ".iu.maps")]
-        $vis static $name: $crate::maps::$kind<$k, $v> =
-            $crate::maps::$kind::new(stringify!($name), $max, $flags);
+        $vis static $name: $t = <$t>::new(stringify!($name), $max, $flags);
     };
 }

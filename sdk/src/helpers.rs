@@ -26,6 +26,71 @@ pub(crate) mod sys {
         pub fn bpf_ktime_get_ns() -> u64;
         pub fn bpf_get_smp_processor_id() -> u32;
         pub fn bpf_probe_read_kernel(dst: *mut c_void, size: u32, src: *const c_void) -> i64;
+        pub fn bpf_ktime_get_boot_ns() -> u64;
+        pub fn bpf_ktime_get_coarse_ns() -> u64;
+        pub fn bpf_get_current_uid_gid() -> u64;
+        pub fn bpf_get_current_comm(buf: *mut c_void, size: u32) -> i64;
+        pub fn bpf_get_prandom_u32() -> u32;
+        pub fn bpf_probe_read_user(dst: *mut c_void, size: u32, src: *const c_void) -> i64;
+        pub fn bpf_probe_read_kernel_str(dst: *mut c_void, size: u32, src: *const c_void) -> i64;
+        pub fn bpf_probe_read_user_str(dst: *mut c_void, size: u32, src: *const c_void) -> i64;
+        pub fn bpf_send_signal(sig: u32) -> i64;
+        pub fn bpf_map_push_elem(map: *mut c_void, value: *const c_void, flags: u64) -> i64;
+        pub fn bpf_map_pop_elem(map: *mut c_void, value: *mut c_void) -> i64;
+        pub fn bpf_map_peek_elem(map: *mut c_void, value: *mut c_void) -> i64;
+        pub fn bpf_ringbuf_output(
+            map: *mut c_void,
+            data: *const c_void,
+            size: u64,
+            flags: u64,
+        ) -> i64;
+        pub fn bpf_ringbuf_reserve(map: *mut c_void, size: u64, flags: u64) -> *mut c_void;
+        pub fn bpf_ringbuf_submit(data: *mut c_void, flags: u64);
+        pub fn bpf_ringbuf_discard(data: *mut c_void, flags: u64);
+        pub fn bpf_perf_event_output(
+            ctx: *const c_void,
+            map: *mut c_void,
+            flags: u64,
+            data: *const c_void,
+            size: u64,
+        ) -> i64;
+        pub fn bpf_get_stackid(ctx: *const c_void, map: *mut c_void, flags: u64) -> i64;
+        pub fn bpf_redirect_map(map: *mut c_void, key: u64, flags: u64) -> i64;
+        pub fn bpf_redirect(ifindex: u32, flags: u64) -> i64;
+        pub fn bpf_xdp_adjust_head(xdp: *const c_void, delta: i32) -> i64;
+        pub fn bpf_xdp_adjust_tail(xdp: *const c_void, delta: i32) -> i64;
+        pub fn bpf_csum_diff(
+            from: *const u32,
+            from_size: u32,
+            to: *const u32,
+            to_size: u32,
+            seed: u32,
+        ) -> i64;
+        pub fn bpf_l3_csum_replace(
+            skb: *const c_void,
+            off: u32,
+            from: u64,
+            to: u64,
+            size: u64,
+        ) -> i64;
+        pub fn bpf_l4_csum_replace(
+            skb: *const c_void,
+            off: u32,
+            from: u64,
+            to: u64,
+            flags: u64,
+        ) -> i64;
+        pub fn bpf_skb_store_bytes(
+            skb: *const c_void,
+            off: u32,
+            from: *const c_void,
+            len: u32,
+            flags: u64,
+        ) -> i64;
+        pub fn bpf_skb_load_bytes(skb: *const c_void, off: u32, to: *mut c_void, len: u32) -> i64;
+        pub fn bpf_spin_lock(lock: *mut c_void) -> i64;
+        pub fn bpf_spin_unlock(lock: *mut c_void) -> i64;
+        pub fn bpf_override_return(regs: *const c_void, rc: u64) -> i64;
         pub fn iu_panic(
             msg: *const u8,
             msg_len: u64,
@@ -61,32 +126,168 @@ pub fn smp_processor_id() -> u32 {
     unsafe { sys::bpf_get_smp_processor_id() }
 }
 
-/// Copies a `T` from kernel memory at `src` without faulting (`bpf_probe_read_kernel`);
-/// `None` if the address cannot be read.
+/// `bpf_ktime_get_boot_ns()`: like [`ktime_get_ns`] but including suspend time.
 #[inline]
-pub(crate) fn probe_read<T: crate::Pod>(src: usize) -> Option<T> {
-    let mut out = core::mem::MaybeUninit::<T>::uninit();
-    // SAFETY: the helper writes at most size_of::<T>() bytes into `out` and never faults on
-    // `src` (it zeroes `out` and fails instead); T is Pod, so any bytes written are valid.
+pub fn ktime_get_boot_ns() -> u64 {
+    // SAFETY: no arguments.
+    unsafe { sys::bpf_ktime_get_boot_ns() }
+}
+
+/// `bpf_ktime_get_coarse_ns()`: coarse (tick-resolution) monotonic time, cheaper.
+#[inline]
+pub fn ktime_get_coarse_ns() -> u64 {
+    // SAFETY: no arguments.
+    unsafe { sys::bpf_ktime_get_coarse_ns() }
+}
+
+/// `bpf_get_current_uid_gid()`: gid in the upper 32 bits, uid in the lower 32 bits.
+#[inline]
+pub fn current_uid_gid() -> u64 {
+    // SAFETY: no arguments.
+    unsafe { sys::bpf_get_current_uid_gid() }
+}
+
+/// The current task's pid (thread group id, what user space calls the pid).
+#[inline]
+pub fn current_pid() -> u32 {
+    (current_pid_tgid() >> 32) as u32
+}
+
+/// The current task's thread id.
+#[inline]
+pub fn current_tid() -> u32 {
+    current_pid_tgid() as u32
+}
+
+/// `bpf_get_current_comm()`: the current task's name, NUL-padded.
+#[inline]
+pub fn current_comm() -> [u8; 16] {
+    let mut b = [0u8; 16];
+    // SAFETY: the helper writes at most 16 bytes (the size passed) into b.
+    unsafe { sys::bpf_get_current_comm(b.as_mut_ptr() as *mut c_void, 16) };
+    b
+}
+
+/// `bpf_get_prandom_u32()`: a pseudo-random number (not for cryptography).
+#[inline]
+pub fn prandom_u32() -> u32 {
+    // SAFETY: no arguments.
+    unsafe { sys::bpf_get_prandom_u32() }
+}
+
+/// `bpf_send_signal(sig)`: sends `sig` to the current process. Err(-errno) if not possible
+/// (e.g. a kernel thread, or interrupts disabled).
+#[inline]
+pub fn send_signal(sig: u32) -> Result<(), i64> {
+    // SAFETY: an integer argument; the helper checks the signal number.
+    let rc = unsafe { sys::bpf_send_signal(sig) };
+    if rc == 0 { Ok(()) } else { Err(rc) }
+}
+
+/// `bpf_csum_diff`: the checksum difference between the 32-bit words `from` and `to`,
+/// added to `seed` (an unfolded 32-bit one's-complement sum).
+#[inline]
+pub fn csum_diff(from: &[u32], to: &[u32], seed: u32) -> Result<u32, i64> {
+    // The helper allows at most 512 bytes per side.
+    if from.len() > 128 || to.len() > 128 {
+        return Err(-22);
+    }
+    // SAFETY: both slices are live for the sizes passed (in bytes, multiples of 4).
     let rc = unsafe {
-        sys::bpf_probe_read_kernel(
-            out.as_mut_ptr() as *mut c_void,
-            core::mem::size_of::<T>() as u32,
-            src as *const c_void,
+        sys::bpf_csum_diff(
+            from.as_ptr(),
+            (from.len() * 4) as u32,
+            to.as_ptr(),
+            (to.len() * 4) as u32,
+            seed,
         )
+    };
+    if rc >= 0 { Ok(rc as u32) } else { Err(rc) }
+}
+
+#[inline(always)]
+fn probe_read_with<T: crate::Pod>(src: u64, user: bool) -> Option<T> {
+    let mut out = core::mem::MaybeUninit::<T>::uninit();
+    let (dst, size, src) = (
+        out.as_mut_ptr() as *mut c_void,
+        core::mem::size_of::<T>() as u32,
+        src as *const c_void,
+    );
+    // SAFETY: bpf_probe_read_{kernel,user} write at most size_of::<T>() bytes into `out`
+    // and never fault on `src` (they zero `out` and fail instead).
+    let rc = unsafe {
+        if user {
+            sys::bpf_probe_read_user(dst, size, src)
+        } else {
+            sys::bpf_probe_read_kernel(dst, size, src)
+        }
     };
     if rc != 0 {
         return None;
     }
-    // SAFETY: rc == 0 means the helper wrote all size_of::<T>() bytes.
+    // SAFETY: rc == 0 means all size_of::<T>() bytes were written; T is Pod.
     Some(unsafe { out.assume_init() })
+}
+
+/// `bpf_probe_read_kernel`: copies a `T` from kernel address `src`; `None` on a fault.
+#[inline]
+pub fn probe_read_kernel<T: crate::Pod>(src: u64) -> Option<T> {
+    probe_read_with(src, false)
+}
+
+/// `bpf_probe_read_user`: copies a `T` from user address `src` of the current task.
+#[inline]
+pub fn probe_read_user<T: crate::Pod>(src: u64) -> Option<T> {
+    probe_read_with(src, true)
+}
+
+#[inline(always)]
+fn probe_read_str_with(buf: &mut [u8], src: u64, user: bool) -> Option<usize> {
+    if buf.is_empty() {
+        return Some(0);
+    }
+    let (dst, size, src) = (
+        buf.as_mut_ptr() as *mut c_void,
+        buf.len().min(u32::MAX as usize) as u32,
+        src as *const c_void,
+    );
+    // SAFETY: the helpers write at most `size` <= buf.len() bytes (NUL included) into buf
+    // and never fault on src.
+    let rc = unsafe {
+        if user {
+            sys::bpf_probe_read_user_str(dst, size, src)
+        } else {
+            sys::bpf_probe_read_kernel_str(dst, size, src)
+        }
+    };
+    if rc > 0 { Some(rc as usize - 1) } else { None }
+}
+
+/// `bpf_probe_read_kernel_str`: copies a NUL-terminated string from kernel address `src`
+/// into `buf` (always NUL-terminated, truncated to fit); the string's length without NUL.
+#[inline]
+pub fn probe_read_kernel_str(buf: &mut [u8], src: u64) -> Option<usize> {
+    probe_read_str_with(buf, src, false)
+}
+
+/// `bpf_probe_read_user_str`: as [`probe_read_kernel_str`] from user memory.
+#[inline]
+pub fn probe_read_user_str(buf: &mut [u8], src: u64) -> Option<usize> {
+    probe_read_str_with(buf, src, true)
+}
+
+/// Copies a `T` from kernel memory at `src` without faulting (`bpf_probe_read_kernel`);
+/// `None` if the address cannot be read.
+#[inline]
+pub(crate) fn probe_read<T: crate::Pod>(src: usize) -> Option<T> {
+    probe_read_kernel(src as u64)
 }
 
 /// A format string for [`trace_printk`]: NUL-terminated, at most 3 conversions, and only
 /// integer conversions (`%d %i %u %x %X %c`, with `l`/`ll` length modifiers, and `%%`).
 /// Pointer and string conversions (`%s`, `%p...`) would make the kernel read memory at an
 /// address the program chose, so they are refused. Build it in a `const` (the
-/// [`trace_printk!`](crate::trace_printk) macro does) and a bad format is a compile error.
+/// [`trace_printk!`](macro@crate::trace_printk) macro does) and a bad format is a compile error.
 #[derive(Clone, Copy)]
 pub struct Fmt(&'static [u8]);
 
@@ -129,7 +330,7 @@ impl Fmt {
 
 /// `bpf_trace_printk()`: writes a line to the trace pipe
 /// (`/sys/kernel/tracing/trace_pipe`). Returns the helper's result (bytes written or a
-/// negative errno). Prefer the [`trace_printk!`](crate::trace_printk) macro.
+/// negative errno). Prefer the [`trace_printk!`](macro@crate::trace_printk) macro.
 #[inline]
 pub fn trace_printk(fmt: Fmt, a1: u64, a2: u64, a3: u64) -> i64 {
     // SAFETY: `fmt` is a valid NUL-terminated buffer of the size passed (checked by

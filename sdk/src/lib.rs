@@ -19,8 +19,11 @@
 //! ```
 //!
 //! Program macros: [`xdp!`], [`tc!`], [`kprobe!`], [`kretprobe!`], [`tracepoint!`],
-//! [`raw_tracepoint!`], [`perf_event!`]; maps: [`map!`] with [`Hash`], [`Array`],
-//! [`PerCpuArray`]; printing: [`trace_printk!`]. Build with `iu build` (docs/TOOLCHAIN.md).
+//! [`raw_tracepoint!`], [`perf_event!`]; maps: [`map!`] with [`Hash`](struct@Hash), [`PerCpuHash`],
+//! [`LruHash`], [`Array`], [`PerCpuArray`], [`Queue`], [`Stack`], [`RingBuf`],
+//! [`PerfEventArray`], [`StackTrace`], [`DevMap`]; map values and records: [`pod_struct!`];
+//! helpers: [`helpers`]; packet headers: [`net`]; printing: [`trace_printk!`].
+//! Build with `iu build` (docs/TOOLCHAIN.md); the full guide is docs/SDK.md.
 //!
 //! The SDK is the audited part: its `unsafe` is confined to a few lines (each with a
 //! `SAFETY:` comment) in `ctx.rs`, `maps.rs`, `helpers.rs` and `panic.rs`, and to the
@@ -37,24 +40,37 @@ pub mod ctx;
 pub mod decl;
 pub mod helpers;
 pub mod maps;
+pub mod net;
 mod panic;
 pub mod pod;
 
 pub use ctx::{
-    KprobeContext, PerfEventContext, RawTracepointContext, TcAction, TcContext, TracepointContext,
-    XdpAction, XdpContext,
+    Context, KprobeContext, PerfEventContext, RawTracepointContext, TcAction, TcContext,
+    TracepointContext, XdpAction, XdpContext,
 };
-pub use helpers::{current_pid_tgid, ktime_get_ns, smp_processor_id};
-pub use maps::{Array, Hash, PerCpuArray};
+pub use helpers::*;
+pub use maps::{
+    Array, DevMap, Hash, LruHash, LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, Queue,
+    RingBuf, RingBufEntry, SpinLocked, Stack, StackTrace,
+};
 pub use pod::Pod;
 
 /// Everything a program usually needs: `use iu::prelude::*;`.
 pub mod prelude {
     pub use crate::ctx::{
-        KprobeContext, PerfEventContext, RawTracepointContext, TcAction, TcContext,
+        Context, KprobeContext, PerfEventContext, RawTracepointContext, TcAction, TcContext,
         TracepointContext, XdpAction, XdpContext,
     };
-    pub use crate::helpers::{current_pid_tgid, ktime_get_ns, smp_processor_id};
-    pub use crate::maps::{Array, Hash, PerCpuArray};
-    pub use crate::pod::Pod;
+    pub use crate::helpers::{
+        csum_diff, current_comm, current_pid, current_pid_tgid, current_tid, current_uid_gid,
+        ktime_get_boot_ns, ktime_get_coarse_ns, ktime_get_ns, prandom_u32, probe_read_kernel,
+        probe_read_kernel_str, probe_read_user, probe_read_user_str, send_signal, smp_processor_id,
+    };
+    pub use crate::maps::{
+        Array, BPF_ANY, BPF_EXIST, BPF_F_CURRENT_CPU, BPF_F_USER_STACK, BPF_NOEXIST, DevMap, Hash,
+        LruHash, LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, Queue, RingBuf,
+        SpinLocked, Stack, StackTrace,
+    };
+    pub use crate::net::{Eth, EthMut, Ipv4, Ipv4Mut, Ipv6, Ipv6Mut, Tcp, TcpMut, Udp, UdpMut};
+    pub use crate::pod::{Pod, zeroed};
 }

@@ -15,8 +15,27 @@ pub mod map_type {
     pub const HASH: u32 = 1;
     /// BPF_MAP_TYPE_ARRAY
     pub const ARRAY: u32 = 2;
+    /// BPF_MAP_TYPE_PROG_ARRAY is refused by the kernel for native programs.
+    /// BPF_MAP_TYPE_PERF_EVENT_ARRAY
+    pub const PERF_EVENT_ARRAY: u32 = 4;
+    /// BPF_MAP_TYPE_PERCPU_HASH
+    pub const PERCPU_HASH: u32 = 5;
     /// BPF_MAP_TYPE_PERCPU_ARRAY
     pub const PERCPU_ARRAY: u32 = 6;
+    /// BPF_MAP_TYPE_STACK_TRACE
+    pub const STACK_TRACE: u32 = 7;
+    /// BPF_MAP_TYPE_LRU_HASH
+    pub const LRU_HASH: u32 = 9;
+    /// BPF_MAP_TYPE_LRU_PERCPU_HASH
+    pub const LRU_PERCPU_HASH: u32 = 10;
+    /// BPF_MAP_TYPE_DEVMAP
+    pub const DEVMAP: u32 = 14;
+    /// BPF_MAP_TYPE_QUEUE
+    pub const QUEUE: u32 = 22;
+    /// BPF_MAP_TYPE_STACK
+    pub const STACK: u32 = 23;
+    /// BPF_MAP_TYPE_RINGBUF
+    pub const RINGBUF: u32 = 27;
 }
 
 /// Flags for `update`: `BPF_ANY` (create or replace).
@@ -207,3 +226,415 @@ pub struct PerCpuArray<K: Pod, V: Pod> {
     _t: PhantomData<(K, V)>,
 }
 common!(PerCpuArray, map_type::PERCPU_ARRAY, true);
+
+/// `BPF_MAP_TYPE_PERCPU_HASH`: one `V` per CPU for each key; `get`/`set` see this CPU's copy.
+#[repr(transparent)]
+pub struct PerCpuHash<K: Pod, V: Pod> {
+    def: MapDef,
+    _t: PhantomData<(K, V)>,
+}
+common!(PerCpuHash, map_type::PERCPU_HASH, false);
+
+/// `BPF_MAP_TYPE_LRU_HASH`: a hash map that evicts the least recently used element when full.
+#[repr(transparent)]
+pub struct LruHash<K: Pod, V: Pod> {
+    def: MapDef,
+    _t: PhantomData<(K, V)>,
+}
+common!(LruHash, map_type::LRU_HASH, false);
+
+/// `BPF_MAP_TYPE_LRU_PERCPU_HASH`.
+#[repr(transparent)]
+pub struct LruPerCpuHash<K: Pod, V: Pod> {
+    def: MapDef,
+    _t: PhantomData<(K, V)>,
+}
+common!(LruPerCpuHash, map_type::LRU_PERCPU_HASH, false);
+
+macro_rules! deletable {
+    ($($name:ident),*) => { $(
+        impl<K: Pod, V: Pod> $name<K, V> {
+            /// `bpf_map_delete_elem(key)`; Err(-errno), e.g. -2 (ENOENT) if absent.
+            pub fn delete(&self, key: &K) -> Result<(), i64> {
+                self.def.delete(key as *const K as *const c_void)
+            }
+        }
+    )* };
+}
+deletable!(PerCpuHash, LruHash, LruPerCpuHash);
+
+/// A value of a hash or array map that carries a `struct bpf_spin_lock` in front of the
+/// data: declare the map as `Hash<K, SpinLocked<T>>` and use [`Hash::with_lock`].
+#[repr(C, align(8))]
+#[derive(Clone, Copy)]
+pub struct SpinLocked<T: Pod> {
+    lock: u32,
+    pad: u32,
+    /// The data protected by the lock. A copy read with `get` is not synchronised.
+    pub value: T,
+}
+
+// SAFETY: two u32 and a Pod at offset 8 in an align(8) repr(C) struct; every bit pattern
+// is valid. Trailing padding (when T's size is not a multiple of 8) is refused by
+// `SpinLocked::CHECK`, evaluated by `new` and `with_lock`.
+unsafe impl<T: Pod> Pod for SpinLocked<T> {}
+
+impl<T: Pod> SpinLocked<T> {
+    const CHECK: () = assert!(
+        core::mem::size_of::<T>().is_multiple_of(8),
+        "SpinLocked<T>: the size of T must be a multiple of 8 (no padding)"
+    );
+
+    /// An unlocked value.
+    pub const fn new(value: T) -> Self {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::CHECK;
+        SpinLocked {
+            lock: 0,
+            pad: 0,
+            value,
+        }
+    }
+}
+
+fn with_lock<T: Pod, R>(p: *mut c_void, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+    #[allow(clippy::let_unit_value)]
+    let () = SpinLocked::<T>::CHECK;
+    if p.is_null() {
+        return None;
+    }
+    let e = p as *mut SpinLocked<T>;
+    // SAFETY: p is a live element of the map (value size == size of SpinLocked<T>); the
+    // lock word is the first field. bpf_spin_lock disables interrupts and spins; the lock
+    // is released below before returning (a panic in `f` leaves it to the runtime).
+    unsafe { sys::bpf_spin_lock(core::ptr::addr_of_mut!((*e).lock) as *mut c_void) };
+    // SAFETY: while the lock is held no other program holding it touches `value`; the
+    // &mut does not outlive `f`.
+    let r = f(unsafe { &mut (*e).value });
+    // SAFETY: the lock taken above.
+    unsafe { sys::bpf_spin_unlock(core::ptr::addr_of_mut!((*e).lock) as *mut c_void) };
+    Some(r)
+}
+
+macro_rules! lockable {
+    ($($name:ident),*) => { $(
+        impl<K: Pod, T: Pod> $name<K, SpinLocked<T>> {
+            /// Runs `f` on the element for `key` with its `bpf_spin_lock` held
+            /// (`None` if there is no element). Do not take another lock inside `f`.
+            pub fn with_lock<R>(&self, key: &K, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+                with_lock(self.def.lookup(key as *const K as *const c_void), f)
+            }
+        }
+    )* };
+}
+lockable!(Hash, Array);
+
+/// `BPF_MAP_TYPE_QUEUE` (FIFO) of `V`: `iu::map!(Q: Queue<u64>, max_entries = 64);`.
+#[repr(transparent)]
+pub struct Queue<V: Pod> {
+    def: MapDef,
+    _t: PhantomData<V>,
+}
+
+/// `BPF_MAP_TYPE_STACK` (LIFO) of `V`.
+#[repr(transparent)]
+pub struct Stack<V: Pod> {
+    def: MapDef,
+    _t: PhantomData<V>,
+}
+
+macro_rules! queue_like {
+    ($name:ident, $ty:expr) => {
+        impl<V: Pod> $name<V> {
+            #[doc(hidden)]
+            pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+                $name {
+                    def: MapDef::new(name, $ty, 0, core::mem::size_of::<V>(), max_entries, flags),
+                    _t: PhantomData,
+                }
+            }
+
+            /// `bpf_map_push_elem`: flags 0, or `BPF_EXIST` to drop the oldest when full.
+            pub fn push(&self, value: &V, flags: u64) -> Result<(), i64> {
+                let m = self.def.ptr();
+                if m.is_null() {
+                    return Err(-22);
+                }
+                let v = value as *const V as *const c_void;
+                // SAFETY: m is a queue/stack map of value size size_of::<V>(); value is live.
+                let rc = unsafe { sys::bpf_map_push_elem(m, v, flags) };
+                if rc == 0 { Ok(()) } else { Err(rc) }
+            }
+
+            /// `bpf_map_pop_elem`: removes and returns the next element.
+            pub fn pop(&self) -> Option<V> {
+                self.take(false)
+            }
+
+            /// `bpf_map_peek_elem`: the next element, left in place.
+            pub fn peek(&self) -> Option<V> {
+                self.take(true)
+            }
+
+            fn take(&self, peek: bool) -> Option<V> {
+                let m = self.def.ptr();
+                if m.is_null() {
+                    return None;
+                }
+                let mut out = core::mem::MaybeUninit::<V>::uninit();
+                let p = out.as_mut_ptr() as *mut c_void;
+                // SAFETY: the helper writes exactly value_size (== size_of::<V>()) bytes
+                // into `out` on success.
+                let rc = unsafe {
+                    if peek {
+                        sys::bpf_map_peek_elem(m, p)
+                    } else {
+                        sys::bpf_map_pop_elem(m, p)
+                    }
+                };
+                if rc != 0 {
+                    return None;
+                }
+                // SAFETY: rc == 0: fully written; V is Pod.
+                Some(unsafe { out.assume_init() })
+            }
+        }
+    };
+}
+queue_like!(Queue, map_type::QUEUE);
+queue_like!(Stack, map_type::STACK);
+
+/// Flags for ring-buffer submit/discard/output: no wakeup of the consumer.
+pub const BPF_RB_NO_WAKEUP: u64 = 1;
+/// Flags for ring-buffer submit/discard/output: force a wakeup.
+pub const BPF_RB_FORCE_WAKEUP: u64 = 2;
+
+/// `BPF_MAP_TYPE_RINGBUF`: `iu::map!(EVENTS: RingBuf, max_entries = 4096 * 16);` (size in
+/// bytes, a power of two multiple of the page size).
+#[repr(transparent)]
+pub struct RingBuf {
+    def: MapDef,
+}
+
+impl RingBuf {
+    #[doc(hidden)]
+    pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+        RingBuf {
+            def: MapDef::new(name, map_type::RINGBUF, 0, 0, max_entries, flags),
+        }
+    }
+
+    /// `bpf_ringbuf_output`: copies `value` into the ring buffer as one record.
+    pub fn output<T: Pod>(&self, value: &T, flags: u64) -> Result<(), i64> {
+        let m = self.def.ptr();
+        if m.is_null() {
+            return Err(-22);
+        }
+        // SAFETY: m is a ring buffer; value is live for size_of::<T>() bytes.
+        let rc = unsafe {
+            sys::bpf_ringbuf_output(
+                m,
+                value as *const T as *const c_void,
+                core::mem::size_of::<T>() as u64,
+                flags,
+            )
+        };
+        if rc == 0 { Ok(()) } else { Err(rc) }
+    }
+
+    /// `bpf_ringbuf_reserve`: space for one `T` (zeroed), as a guard that derefs to the
+    /// `T`. `submit()` or `discard()` it; dropping it discards.
+    pub fn reserve<T: Pod>(&self) -> Option<RingBufEntry<'_, T>> {
+        let m = self.def.ptr();
+        if m.is_null() {
+            return None;
+        }
+        // SAFETY: m is a ring buffer; the helper returns NULL or a record of exactly the
+        // requested size, 8-byte aligned, owned by us until submit/discard.
+        let p = unsafe { sys::bpf_ringbuf_reserve(m, core::mem::size_of::<T>() as u64, 0) };
+        if p.is_null() {
+            return None;
+        }
+        let p = p as *mut T;
+        // SAFETY: p is valid for writes of one T (see above); zeroing makes it initialised.
+        unsafe { core::ptr::write(p, crate::pod::zeroed()) };
+        Some(RingBufEntry { p, _l: PhantomData })
+    }
+}
+
+/// A reserved ring-buffer record (see [`RingBuf::reserve`]). Deref to write the record.
+pub struct RingBufEntry<'a, T: Pod> {
+    p: *mut T,
+    _l: PhantomData<&'a mut T>,
+}
+
+impl<T: Pod> core::ops::Deref for RingBufEntry<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: p is our reserved, initialised record until submit/discard consumes self.
+        unsafe { &*self.p }
+    }
+}
+
+impl<T: Pod> core::ops::DerefMut for RingBufEntry<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in deref; &mut self makes this the only reference.
+        unsafe { &mut *self.p }
+    }
+}
+
+impl<T: Pod> RingBufEntry<'_, T> {
+    /// Publishes the record to the consumer (`bpf_ringbuf_submit`).
+    pub fn submit(self, flags: u64) {
+        let p = self.p;
+        core::mem::forget(self);
+        // SAFETY: p is a reservation not yet submitted or discarded (self is consumed).
+        unsafe { sys::bpf_ringbuf_submit(p as *mut c_void, flags) };
+    }
+
+    /// Drops the record (`bpf_ringbuf_discard`).
+    pub fn discard(self, flags: u64) {
+        let p = self.p;
+        core::mem::forget(self);
+        // SAFETY: as in submit.
+        unsafe { sys::bpf_ringbuf_discard(p as *mut c_void, flags) };
+    }
+}
+
+impl<T: Pod> Drop for RingBufEntry<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: still reserved (submit/discard forget self before releasing).
+        unsafe { sys::bpf_ringbuf_discard(self.p as *mut c_void, 0) };
+    }
+}
+
+/// `BPF_F_CURRENT_CPU`: perf event output to the current CPU's ring.
+pub const BPF_F_CURRENT_CPU: u64 = 0xffff_ffff;
+
+/// `BPF_MAP_TYPE_PERF_EVENT_ARRAY`: per-CPU perf rings the program writes samples to.
+/// Use at least as many entries as CPUs; user space stores one perf event fd per CPU.
+#[repr(transparent)]
+pub struct PerfEventArray {
+    def: MapDef,
+}
+
+impl PerfEventArray {
+    #[doc(hidden)]
+    pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+        PerfEventArray {
+            def: MapDef::new(name, map_type::PERF_EVENT_ARRAY, 4, 4, max_entries, flags),
+        }
+    }
+
+    /// `bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, value, size)`.
+    pub fn output<C: crate::ctx::Context, T: Pod>(&self, ctx: &C, value: &T) -> Result<(), i64> {
+        self.output_to(ctx, value, BPF_F_CURRENT_CPU)
+    }
+
+    /// As [`output`](Self::output) to the ring at `index` (or `BPF_F_CURRENT_CPU`).
+    pub fn output_to<C: crate::ctx::Context, T: Pod>(
+        &self,
+        ctx: &C,
+        value: &T,
+        index: u64,
+    ) -> Result<(), i64> {
+        let m = self.def.ptr();
+        if m.is_null() {
+            return Err(-22);
+        }
+        // Only the index bits: the upper bits (BPF_F_CTXLEN_MASK) would make tc's variant
+        // copy packet bytes from the skb.
+        let flags = index & BPF_F_CURRENT_CPU;
+        // SAFETY: ctx is the program's own context (Context is only implemented by the
+        // SDK's contexts); m is a perf event array; value is live for its size.
+        let rc = unsafe {
+            sys::bpf_perf_event_output(
+                ctx.as_ptr(),
+                m,
+                flags,
+                value as *const T as *const c_void,
+                core::mem::size_of::<T>() as u64,
+            )
+        };
+        if rc == 0 { Ok(()) } else { Err(rc) }
+    }
+}
+
+/// `bpf_get_stackid` flag: take the user-space stack.
+pub const BPF_F_USER_STACK: u64 = 1 << 8;
+/// `bpf_get_stackid` flag: compare full stacks, not only hashes.
+pub const BPF_F_FAST_STACK_CMP: u64 = 1 << 9;
+/// `bpf_get_stackid` flag: replace an existing stack with the same hash.
+pub const BPF_F_REUSE_STACKID: u64 = 1 << 10;
+
+/// `BPF_MAP_TYPE_STACK_TRACE` with `DEPTH` frames per stack (value size `8 * DEPTH`):
+/// `iu::map!(STACKS: StackTrace<127>, max_entries = 1024);`. Programs only get ids;
+/// user space reads the frames by id.
+#[repr(transparent)]
+pub struct StackTrace<const DEPTH: usize> {
+    def: MapDef,
+}
+
+impl<const DEPTH: usize> StackTrace<DEPTH> {
+    #[doc(hidden)]
+    pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+        assert!(DEPTH > 0 && DEPTH <= 127, "stack depth must be 1..=127");
+        StackTrace {
+            def: MapDef::new(
+                name,
+                map_type::STACK_TRACE,
+                4,
+                8 * DEPTH,
+                max_entries,
+                flags,
+            ),
+        }
+    }
+
+    /// `bpf_get_stackid(ctx, map, flags)`: the id of the current kernel stack (or the user
+    /// stack with [`BPF_F_USER_STACK`]); Err(-errno), e.g. -14 (EFAULT) with no user stack.
+    pub fn get_stackid<C: crate::ctx::Context>(&self, ctx: &C, flags: u64) -> Result<u32, i64> {
+        let m = self.def.ptr();
+        if m.is_null() {
+            return Err(-22);
+        }
+        // Only the skip count (low 8 bits) and the three flags above.
+        let flags = flags & (0xff | BPF_F_USER_STACK | BPF_F_FAST_STACK_CMP | BPF_F_REUSE_STACKID);
+        // SAFETY: ctx is the program's own context; m is a stack trace map.
+        let rc = unsafe { sys::bpf_get_stackid(ctx.as_ptr(), m, flags) };
+        if rc >= 0 { Ok(rc as u32) } else { Err(rc) }
+    }
+}
+
+/// `BPF_MAP_TYPE_DEVMAP` (key u32, value the target ifindex u32) for XDP redirects; user
+/// space fills it. Use with [`DevMap::redirect`].
+#[repr(transparent)]
+pub struct DevMap {
+    def: MapDef,
+}
+
+impl DevMap {
+    #[doc(hidden)]
+    pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+        DevMap {
+            def: MapDef::new(name, map_type::DEVMAP, 4, 4, max_entries, flags),
+        }
+    }
+
+    /// `bpf_redirect_map(map, key, fallback)`: [`XdpAction::Redirect`](crate::XdpAction)
+    /// if `key` holds a device, else `fallback` (e.g. `XdpAction::Pass`).
+    pub fn redirect(
+        &self,
+        _ctx: &mut crate::ctx::XdpContext,
+        key: u32,
+        fallback: crate::ctx::XdpAction,
+    ) -> crate::ctx::XdpAction {
+        let m = self.def.ptr();
+        if m.is_null() {
+            return fallback;
+        }
+        // SAFETY: m is a devmap; the flags are an XDP action (< 8), as the helper expects.
+        let rc = unsafe { sys::bpf_redirect_map(m, key as u64, fallback as u64) };
+        crate::ctx::XdpAction::from_raw(rc as u32)
+    }
+}
