@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { release } from "node:os";
 import { join } from "node:path";
 import { IuError } from "../errors.js";
-import { BpfMap, BpfProgram, enableStats, IuObject } from "../loader/index.js";
+import { createRequire } from "node:module";
+import { attach, BpfMap, BpfProgram, enableStats, IuObject, parseTarget } from "../loader/index.js";
 import { closeFd } from "../loader/sys.js";
 import {
   benchPacket,
@@ -80,15 +81,35 @@ function loadEbpf(w: Workload): Side {
   mkdirSync("/sys/fs/bpf", { recursive: true });
   const dir = mkdtempSync(join("/sys/fs/bpf", `iu-bench-${w.name}-`));
   try {
-    bpftool(["prog", "load", ebpfObjectPath(w), join(dir, "prog"), "pinmaps", join(dir, "maps")]);
-    const prog = BpfProgram.fromPinned(join(dir, "prog"));
+    const loadall = w.maps.some((m) => m.progArray);
+    bpftool([
+      "prog",
+      loadall ? "loadall" : "load",
+      ebpfObjectPath(w),
+      join(dir, "prog"),
+      "pinmaps",
+      join(dir, "maps"),
+    ]);
+    const prog = BpfProgram.fromPinned(loadall ? join(dir, "prog", w.prog) : join(dir, "prog"));
     const maps = new Map<string, BpfMap>();
-    for (const m of w.maps) maps.set(m.name, BpfMap.fromPinned(join(dir, "maps", m.name)));
+    const extra: BpfProgram[] = [];
+    for (const m of w.maps) {
+      const map = BpfMap.fromPinned(join(dir, "maps", m.name));
+      maps.set(m.name, map);
+      if (m.progArray) {
+        const target = BpfProgram.fromPinned(join(dir, "prog", m.progArray.prog));
+        extra.push(target);
+        const v = Buffer.alloc(4);
+        v.writeUInt32LE(target.fd);
+        map.update(u32(m.progArray.key), v);
+      }
+    }
     return {
       prog,
       maps,
       close: () => {
         prog.close();
+        for (const p of extra) p.close();
         for (const m of maps.values()) m.close();
         rmSync(dir, { recursive: true, force: true });
       },
@@ -108,8 +129,12 @@ function u32(n: number): Buffer {
 /** Empties (hash) or zeroes (arrays) every map, then writes the workload's fill entries. */
 function resetMaps(w: Workload, s: Side): void {
   for (const m of w.maps) {
+    if (m.progArray) continue;
     const map = s.maps.get(m.name);
-    if (!map) throw new IuError(`${w.name}: map ${m.name} missing`);
+    if (!map) {
+      if (m.ebpfOnly) continue;
+      throw new IuError(`${w.name}: map ${m.name} missing`);
+    }
     const keys = [...map.entries()].map(([k]) => k);
     if (map.typeName === "hash") for (const k of keys) map.delete(k);
     else for (const k of keys) map.update(k, Buffer.alloc(map.userValueSize));
@@ -125,7 +150,7 @@ function resetMaps(w: Workload, s: Side): void {
 
 function dumpMaps(w: Workload, s: Side): string {
   return w.maps
-    .filter((m) => m.compare)
+    .filter((m) => m.compare && !m.ebpfOnly)
     .map((m) => {
       const entries = [...s.maps.get(m.name)!.entries()].map(
         ([k, v]) => `${k.toString("hex")}=${v.toString("hex")}`,
@@ -133,6 +158,101 @@ function dumpMaps(w: Workload, s: Side): string {
       return `${m.name}{${entries.sort().join(",")}}`;
     })
     .join(" ");
+}
+
+type GetPid = () => number;
+let getpidFn: GetPid | undefined;
+/** The real getpid(2) (glibc does not cache it): fires sys_enter_getpid and __x64_sys_getpid. */
+function getpid(): GetPid {
+  if (!getpidFn) {
+    const koffi = createRequire(import.meta.url)("koffi") as {
+      load(p: string): { func(d: string): GetPid };
+    };
+    getpidFn = koffi.load("libc.so.6").func("int getpid(void)");
+  }
+  return getpidFn;
+}
+
+/** Guest nanoseconds per getpid() call over n calls. */
+function loopPerCall(n: number): number {
+  const f = getpid();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) f();
+  return Number(process.hrtime.bigint() - t0) / n;
+}
+
+function attached<T>(w: Workload, s: Side, f: () => T): T {
+  const link = attach(s.prog.fd, s.prog.type, parseTarget(w.attach!));
+  try {
+    return f();
+  } finally {
+    link.close();
+  }
+}
+
+/** Invocations of the attached program over n getpid() calls. */
+function countRuns(w: Workload, s: Side, n: number): number {
+  return attached(w, s, () => {
+    const before = s.prog.refresh().runCnt;
+    const fd = enableStats();
+    try {
+      loopPerCall(n);
+    } finally {
+      closeFd(fd);
+    }
+    return Number(s.prog.refresh().runCnt - before);
+  });
+}
+
+function runSyscallLoop(
+  w: Workload,
+  cfg: GuestConfig,
+  native: Side,
+  ebpf: Side,
+  res: GuestWorkloadResult,
+): void {
+  const n = res.repeat;
+  const k = 200;
+  const cn = countRuns(w, native, k);
+  const ce = countRuns(w, ebpf, k);
+  // raw_tp:sys_enter also sees the runtime's other system calls; the getpid hooks see exactly k.
+  const exact = !w.attach!.startsWith("raw_tp:");
+  if (cn < k || ce < k || (exact && (cn !== k || ce !== k))) {
+    res.check = `invocations for ${k} getpid() calls: native ${cn}, eBPF ${ce}`;
+    res.error = `native and eBPF disagree: ${res.check}`;
+    return;
+  }
+  res.checked = true;
+  res.check = `both ran ${exact ? "exactly" : "at least"} once per getpid() (${k} calls), returning 0`;
+  const ns: SideSamples = { samples: [], progOnly: [] };
+  const es: SideSamples = { samples: [], progOnly: [] };
+  const reps = Math.max(cfg.reps, 5);
+  loopPerCall(n); // warm-up: JIT-compile the loop
+  for (let r = 0; r < reps; r++) {
+    const order: [Side, SideSamples][] =
+      r % 2 === 0
+        ? [
+            [native, ns],
+            [ebpf, es],
+          ]
+        : [
+            [ebpf, es],
+            [native, ns],
+          ];
+    const b0 = loopPerCall(n);
+    const withProg = order.map(([s]) => attached(w, s, () => loopPerCall(n)));
+    const b1 = loopPerCall(n);
+    const base = (b0 + b1) / 2;
+    order.forEach(([, o], i) => o.samples.push(withProg[i] - base));
+  }
+  for (const [s, o] of [
+    [native, ns],
+    [ebpf, es],
+  ] as [Side, SideSamples][])
+    for (let r = 0; r < reps; r++)
+      o.progOnly.push(attached(w, s, () => withStats(s.prog, () => loopPerCall(Math.min(n, 2000))).perRun));
+  res.native = ns;
+  res.ebpf = es;
 }
 
 interface Once {
@@ -198,7 +318,16 @@ export function runWorkload(w: Workload, cfg: GuestConfig, log: (s: string) => v
   try {
     native = loadNative(w);
     ebpf = loadEbpf(w);
+    if (w.driver === "syscall-loop") {
+      runSyscallLoop(w, cfg, native, ebpf, res);
+      if (res.native)
+        log(
+          `${w.name}: native ${res.native.samples.map(Math.round).join("/")} eBPF ${res.ebpf!.samples.map(Math.round).join("/")}`,
+        );
+      return res;
+    }
     const packet = benchPacket();
+    for (const [off, v] of w.packetBytes ?? []) packet[off] = v;
     const a = runOnce(w, native, packet);
     const b = runOnce(w, ebpf, packet);
     const diff = describeDiff(a, b);

@@ -78,7 +78,9 @@ export function ratio(native: number | null | undefined, ebpf: number | null | u
 
 const round = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
 
-const METHOD = {
+const METHOD: Record<string, string> = {
+  "syscall-loop":
+    "attached; per getpid() call with the program minus without (user-space loop, median of repetitions)",
   "xdp-test-run": "BPF_PROG_TEST_RUN duration per run (test-run loop included)",
   "raw-tp-stats": "BPF_PROG_TEST_RUN once per call; kernel run-time statistics per invocation",
 };

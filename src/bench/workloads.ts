@@ -15,12 +15,22 @@ export type Driver =
    * `duration` there, so each run is one system call; the program's own cost comes from
    * the kernel's run-time statistics (BPF_ENABLE_STATS), per invocation.
    */
-  | "raw-tp-stats";
+  | "raw-tp-stats"
+  /**
+   * Attached at `attach` and fired by a tight getpid() loop in user space: per-call time
+   * with the program minus the same loop with no program (the whole per-event cost of
+   * the hook), plus the program alone from the kernel's run-time statistics.
+   */
+  | "syscall-loop";
 
 /** A map whose contents are set before the check and compared after it. */
 export interface MapSetup {
   /** Name in both the image's `.iu.maps` and the eBPF object (bpftool pins it under that name). */
   name: string;
+  /** Only the eBPF twin has it (e.g. the prog array of tail calls). */
+  ebpfOnly?: boolean;
+  /** A prog array: element `key` gets the eBPF program named `prog` (loaded by `bpftool prog loadall`). */
+  progArray?: { key: number; prog: string };
   /** Entries written before every check and timing run: key and value (u32 key, u64 value). */
   fill?: (i: number) => [number, bigint] | undefined;
   fillCount?: number;
@@ -30,6 +40,12 @@ export interface MapSetup {
 
 export interface Workload {
   name: string;
+  /** Folder under bench/ when it is not `name` (workloads sharing programs). */
+  dir?: string;
+  /** Attach target (loader syntax) for the syscall-loop driver. */
+  attach?: string;
+  /** Bytes changed in the standard packet: [offset, value]. */
+  packetBytes?: [number, number][];
   /** What is measured, in a few words (table and README). */
   what: string;
   driver: Driver;
@@ -43,14 +59,15 @@ export interface Workload {
 }
 
 /** Crate directory of a workload. */
-export const workloadDir = (w: Pick<Workload, "name">): string => join(repoRoot, "bench", w.name);
-/** The signed image `iu build` writes for it (crate name bench_NAME). */
-export const nativeImagePath = (w: Pick<Workload, "name">): string =>
-  join(workloadDir(w), "target", "iu", `bench_${w.name}.iu`);
+type Named = Pick<Workload, "name" | "dir">;
+const dirName = (w: Named): string => w.dir ?? w.name;
+export const workloadDir = (w: Named): string => join(repoRoot, "bench", dirName(w));
+/** The signed image `iu build` writes for it (crate name bench_DIR). */
+export const nativeImagePath = (w: Named): string =>
+  join(workloadDir(w), "target", "iu", `bench_${dirName(w)}.iu`);
 /** The clang object of the eBPF twin. */
-export const ebpfObjectPath = (w: Pick<Workload, "name">): string =>
-  join(workloadDir(w), "target", `${w.name}.bpf.o`);
-export const ebpfSourcePath = (w: Pick<Workload, "name">): string => join(workloadDir(w), `${w.name}.bpf.c`);
+export const ebpfObjectPath = (w: Named): string => join(workloadDir(w), "target", `${dirName(w)}.bpf.o`);
+export const ebpfSourcePath = (w: Named): string => join(workloadDir(w), `${dirName(w)}.bpf.c`);
 
 const xdp = (name: string, what: string, full: number, maps: MapSetup[] = []): Workload => ({
   name,
@@ -63,6 +80,17 @@ const xdp = (name: string, what: string, full: number, maps: MapSetup[] = []): W
 });
 
 const filled = (i: number): [number, bigint] => [i, BigInt(i) * 1000n + 7n];
+
+const syscallLoop = (name: string, what: string, attach: string): Workload => ({
+  name,
+  what,
+  driver: "syscall-loop",
+  prog: name,
+  attach,
+  maps: [],
+  repeat: { full: 20_000, quick: 3_000 },
+  quick: true,
+});
 
 export const WORKLOADS: Workload[] = [
   xdp("xdp_empty", "empty XDP program", 100_000),
@@ -87,6 +115,13 @@ export const WORKLOADS: Workload[] = [
   xdp("rewrite_csum", "rewrite + IPv4/UDP checksum", 100_000),
   xdp("fnv1a", "FNV-1a over 1,500 bytes", 10_000),
   xdp("loop10k", "10,000-iteration loop", 2_000),
+  syscallLoop("tp_empty", "empty tracepoint, getpid() loop", "tracepoint:syscalls/sys_enter_getpid"),
+  syscallLoop("kprobe_empty", "empty kprobe, getpid() loop", "kprobe:__x64_sys_getpid"),
+  {
+    ...syscallLoop("rawtp_attached", "empty raw tracepoint, getpid() loop", "raw_tp:sys_enter"),
+    dir: "rawtp_empty",
+    prog: "rawtp_empty",
+  },
 ];
 
 export function findWorkload(name: string): Workload | undefined {
