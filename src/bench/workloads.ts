@@ -115,6 +115,15 @@ export const WORKLOADS: Workload[] = [
   xdp("rewrite_csum", "rewrite + IPv4/UDP checksum", 100_000),
   xdp("fnv1a", "FNV-1a over 1,500 bytes", 10_000),
   xdp("loop10k", "10,000-iteration loop", 2_000),
+  ...[1, 8, 32].map((n): Workload => ({
+    ...xdp(`recursion_d${n}`, `recursion depth ${n} vs ${n + 1} tail calls`, 20_000, [
+      { name: "STATE", ebpfOnly: true, compare: false },
+      { name: "JMP", ebpfOnly: true, compare: false, progArray: { key: 0, prog: "step" } },
+    ]),
+    dir: "recursion",
+    prog: "recursion",
+    packetBytes: [[42, n]],
+  })),
   syscallLoop("tp_empty", "empty tracepoint, getpid() loop", "tracepoint:syscalls/sys_enter_getpid"),
   syscallLoop("kprobe_empty", "empty kprobe, getpid() loop", "kprobe:__x64_sys_getpid"),
   {
