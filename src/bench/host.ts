@@ -23,6 +23,9 @@ import {
   type Workload,
 } from "./workloads.js";
 
+/** `--only load_time` selects the load-time workload. */
+export const LOAD_TIME = "load_time";
+
 export interface BenchOptions {
   quick?: boolean;
   wall?: boolean;
@@ -67,7 +70,7 @@ export function prepareWorkload(w: Workload): void {
 export function selectWorkloads(o: Pick<BenchOptions, "quick" | "only">): Workload[] {
   const ws = WORKLOADS.filter((w) => (o.only?.length ? o.only.includes(w.name) : !o.quick || w.quick));
   for (const n of o.only ?? [])
-    if (!WORKLOADS.some((w) => w.name === n))
+    if (n !== LOAD_TIME && !WORKLOADS.some((w) => w.name === n))
       throw new IuError(`unknown workload '${n}' (known: ${WORKLOADS.map((w) => w.name).join(", ")})`);
   return ws;
 }
@@ -86,7 +89,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   log(`iu bench: building ${ws.length} native images and eBPF twins`);
   for (const w of ws) prepareWorkload(w);
   let extras: ExtrasConfig | undefined;
-  if (!o.noExtras && !o.only?.length) extras = prepareExtras(quick, log);
+  if (!o.noExtras && (!o.only?.length || o.only.includes(LOAD_TIME))) extras = prepareExtras(quick, log);
   mkdirSync(join(repoRoot, "out"), { recursive: true });
   const work = mkdtempSync(join(repoRoot, "out", "bench-"));
   try {

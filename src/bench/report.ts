@@ -2,6 +2,7 @@
  * Turning the guest's raw samples into the report: per-workload summary (median and
  * spread), the ratio native/eBPF, the stable JSON document and the terminal table. Pure.
  */
+import type { ExtrasResult } from "./extras.js";
 import type { GuestResult, GuestWorkloadResult } from "./guest.js";
 import { findWorkload } from "./workloads.js";
 
@@ -54,7 +55,7 @@ export interface BenchReport {
   jit?: string;
   command?: string;
   workloads: WorkloadReport[];
-  extras?: Record<string, unknown>;
+  extras?: ExtrasResult;
 }
 
 export function median(xs: number[]): number {
@@ -216,6 +217,31 @@ export function notes(rep: BenchReport): string[] {
     .map((w) => `${w.name}: ${w.missing ? "missing" : "error"}: ${w.error ?? "?"}`);
 }
 
+/** Rows of the load-time table (header first), or none when it was not measured. */
+export function loadTimeRows(rep: BenchReport): string[][] {
+  const pts = rep.extras?.loadTime?.points ?? [];
+  if (pts.length === 0) return [];
+  const rows = [["load time", "size", "code bytes", `load (ms${rep.mode === "icount" ? ", guest" : ""})`]];
+  for (const p of pts)
+    rows.push([
+      p.kind,
+      p.kind === "eBPF" ? `${p.units.toLocaleString("en-US")} insns` : `${p.units} functions`,
+      p.size.toLocaleString("en-US"),
+      p.error ? `error: ${p.error}` : p.ms.toFixed(2),
+    ]);
+  return rows;
+}
+
+function fixedWidth(rows: string[][], left: number[]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (left.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
+  return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
+}
+
 /** The terminal table (fixed-width columns). */
 export function formatTable(rep: BenchReport): string {
   const rows = tableRows(rep);
@@ -235,7 +261,8 @@ export function formatTable(rep: BenchReport): string {
     "\n" +
     notes(rep)
       .map((n) => `  ${n}\n`)
-      .join("")
+      .join("") +
+    (loadTimeRows(rep).length ? `\n${fixedWidth(loadTimeRows(rep), [0, 1])}\n` : "")
   );
 }
 
