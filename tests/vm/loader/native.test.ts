@@ -80,7 +80,7 @@ test("iu load --attach in the foreground prints trace output and unloads on SIGI
   const id = Number(/prog (\d+) hello/.exec(stdout)?.[1]);
   assert.ok(id > 0, stdout);
   let pid = 0;
-  for (let i = 0; i < 50 && !stdout.includes(`hello from pid ${pid}`); i++) {
+  for (let i = 0; i < 300 && !stdout.includes(`hello from pid ${pid}`); i++) {
     pid = getpid();
     await sleep(100);
   }
