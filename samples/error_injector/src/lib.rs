@@ -1,0 +1,25 @@
+//! error_injector: a kprobe on `__x64_sys_getpid` (a syscall entry, which the kernel marks
+//! `ALLOW_ERROR_INJECTION`) that makes getpid() return `RC[0]` instead of running, for
+//! the process `TARGET[0]` only, and counts the injections in `HITS[0]`.
+#![no_std]
+
+use iu::prelude::*;
+
+iu::map!(TARGET: Array<u32, u32>, max_entries = 1);
+iu::map!(RC: Array<u32, u64>, max_entries = 1);
+iu::map!(HITS: Array<u32, u64>, max_entries = 1);
+
+fn inject_getpid(ctx: &KprobeContext) -> u32 {
+    let target = TARGET.get(&0).unwrap_or(0);
+    if target == 0 || target != current_pid() {
+        return 0;
+    }
+    let rc = RC.get(&0).unwrap_or(-1i64 as u64);
+    if ctx.override_return(rc).is_ok() {
+        let n = HITS.get(&0).unwrap_or(0);
+        HITS.set(&0, n + 1);
+    }
+    0
+}
+
+iu::kprobe!(inject_getpid, "__x64_sys_getpid");

@@ -1,0 +1,42 @@
+//! xdp1: counts packets per IP protocol (IPv4 protocol / IPv6 next header, through up to
+//! two VLAN tags) in a per-CPU array, and drops every packet, like the kernel's xdp1.
+#![no_std]
+
+use iu::net::{ETH_P_8021Q, ETH_P_IP, ETH_P_IPV6};
+use iu::prelude::*;
+
+iu::map!(RXCNT: PerCpuArray<u32, u64>, max_entries = 256);
+
+/// The IP protocol number of an Ethernet frame, or 0 if it is not IP.
+fn protocol(pkt: &[u8]) -> u32 {
+    let Some((eth, mut rest)) = Eth::parse(pkt) else {
+        return 0;
+    };
+    let mut ethertype = eth.ethertype();
+    for _ in 0..2 {
+        if ethertype != ETH_P_8021Q {
+            break;
+        }
+        // 802.1Q tag: TCI (2 bytes), then the encapsulated ethertype.
+        let Some((tag, r)) = rest.split_first_chunk::<4>() else {
+            return 0;
+        };
+        ethertype = u16::from_be_bytes([tag[2], tag[3]]);
+        rest = r;
+    }
+    match ethertype {
+        ETH_P_IP => Ipv4::parse(rest).map_or(0, |(ip, _)| ip.protocol() as u32),
+        ETH_P_IPV6 => Ipv6::parse(rest).map_or(0, |(ip, _)| ip.next_header() as u32),
+        _ => 0,
+    }
+}
+
+fn xdp1(ctx: &mut XdpContext) -> XdpAction {
+    let proto = protocol(ctx.data());
+    if let Some(n) = RXCNT.get(&proto) {
+        RXCNT.set(&proto, n + 1);
+    }
+    XdpAction::Drop
+}
+
+iu::xdp!(xdp1);

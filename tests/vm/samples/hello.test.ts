@@ -1,0 +1,36 @@
+// samples/hello and its eBPF twin: both print "hello from pid N" for a getpid() caller.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { attach, parseTarget, TraceReader } from "../../../src/loader/index.js";
+import { getpid, loadNative, loadTwin, sampleSkip } from "./util.js";
+
+test(
+  "hello: native and eBPF twin print the same line for the same getpid()",
+  { skip: sampleSkip("hello") },
+  async () => {
+    const seen: Record<string, string[]> = {};
+    for (const side of ["native", "twin"] as const) {
+      const reader = new TraceReader({ pollMs: 20 });
+      reader.readAvailable();
+      const obj = side === "native" ? loadNative("hello") : undefined;
+      const twin = side === "twin" ? loadTwin("hello") : undefined;
+      try {
+        if (obj) obj.attach();
+        const link = twin
+          ? attach(twin.prog().fd, twin.prog().type, parseTarget("tracepoint:syscalls/sys_enter_getpid"))
+          : undefined;
+        const pid = getpid();
+        const lines = await reader.collect(5000, (l) => l.message.includes(`hello from pid ${pid}`));
+        link?.close();
+        seen[side] = lines.filter((l) => l.pid === pid).map((l) => l.message.trim());
+      } finally {
+        obj?.close();
+        twin?.close();
+        reader.close();
+      }
+    }
+    const pid = getpid();
+    assert.ok(seen.native.includes(`hello from pid ${pid}`), JSON.stringify(seen));
+    assert.deepEqual(seen.native, seen.twin);
+  },
+);
