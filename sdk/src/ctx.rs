@@ -356,6 +356,19 @@ impl TracepointContext {
         probe_read((self.rec as usize).wrapping_add(offset))
     }
 
+    /// Copies the NUL-terminated string stored in the record at `offset` into `buf`
+    /// (e.g. the target of a `__data_loc char[]` field); its length without NUL.
+    pub fn read_str(&self, offset: usize, buf: &mut [u8]) -> Option<usize> {
+        crate::helpers::probe_read_kernel_str(buf, (self.rec as usize).wrapping_add(offset) as u64)
+    }
+
+    /// The (offset, length) pair of a `__data_loc` field at `offset` (dynamic arrays and
+    /// strings stored after the fixed fields).
+    pub fn data_loc(&self, offset: usize) -> Option<(usize, usize)> {
+        let v = self.read::<u32>(offset)?;
+        Some(((v & 0xffff) as usize, (v >> 16) as usize))
+    }
+
     /// The common header's `common_pid` field (offset 4).
     pub fn common_pid(&self) -> Option<i32> {
         self.read::<i32>(4)

@@ -31,6 +31,7 @@ pub(crate) mod sys {
         pub fn bpf_get_current_uid_gid() -> u64;
         pub fn bpf_get_current_comm(buf: *mut c_void, size: u32) -> i64;
         pub fn bpf_get_prandom_u32() -> u32;
+        pub fn bpf_get_current_task() -> u64;
         pub fn bpf_probe_read_user(dst: *mut c_void, size: u32, src: *const c_void) -> i64;
         pub fn bpf_probe_read_kernel_str(dst: *mut c_void, size: u32, src: *const c_void) -> i64;
         pub fn bpf_probe_read_user_str(dst: *mut c_void, size: u32, src: *const c_void) -> i64;
@@ -166,6 +167,14 @@ pub fn current_comm() -> [u8; 16] {
     // SAFETY: the helper writes at most 16 bytes (the size passed) into b.
     unsafe { sys::bpf_get_current_comm(b.as_mut_ptr() as *mut c_void, 16) };
     b
+}
+
+/// `bpf_get_current_task()`: the address of the current `struct task_struct`, to read
+/// with probe reads (e.g. through a `TaskStruct` from `iu gen btf task_struct`).
+#[inline]
+pub fn current_task() -> u64 {
+    // SAFETY: no arguments; the result is only an address.
+    unsafe { sys::bpf_get_current_task() }
 }
 
 /// `bpf_get_prandom_u32()`: a pseudo-random number (not for cryptography).

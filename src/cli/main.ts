@@ -5,6 +5,7 @@
 import { Command } from "commander";
 import { registerBenchCommands } from "./bench.js";
 import { registerEnvCommands } from "./env.js";
+import { registerGenCommands } from "./gen.js";
 import { registerLoaderCommands } from "./loader.js";
 import { registerToolchainCommands } from "./toolchain.js";
 
@@ -17,5 +18,6 @@ export async function main(argv: string[]): Promise<void> {
   registerLoaderCommands(program);
   registerToolchainCommands(program);
   registerBenchCommands(program);
+  registerGenCommands(program);
   await program.parseAsync(argv);
 }

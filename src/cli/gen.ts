@@ -1,0 +1,36 @@
+/** Code generation commands: iu gen tracepoint, iu gen btf. */
+import { writeFileSync } from "node:fs";
+import { Command } from "commander";
+import { genBtf } from "../gen/btf.js";
+import { genTracepoint } from "../gen/tracepoint.js";
+
+function emit(code: string, out?: string): void {
+  if (out) writeFileSync(out, code);
+  else process.stdout.write(code);
+}
+
+export function registerGenCommands(program: Command): void {
+  const gen = program
+    .command("gen")
+    .description("generate Rust accessors for kernel data (tracepoint records, BTF structs)");
+  gen
+    .command("tracepoint")
+    .description("accessors for a tracepoint's record, from tracefs events/CAT/NAME/format")
+    .argument("<event>", "CATEGORY/NAME, e.g. sched/sched_process_exec")
+    .option("--format <file>", "read this format file instead of tracefs")
+    .option("--tracefs <dir>", "tracefs root (default /sys/kernel/tracing)")
+    .option("--common", "also emit the common_* header fields")
+    .option("-o, --out <file>", "write to FILE instead of stdout")
+    .action((event: string, o: { format?: string; tracefs?: string; common?: boolean; out?: string }) => {
+      emit(genTracepoint(event, { formatFile: o.format, tracefs: o.tracefs, common: o.common }), o.out);
+    });
+  gen
+    .command("btf")
+    .description("probe-read accessors for kernel structs, from the kernel's BTF")
+    .argument("<types...>", "struct or union names, e.g. task_struct")
+    .option("--btf <file>", "BTF source (default /sys/kernel/btf/vmlinux, else the built kernel's vmlinux)")
+    .option("-o, --out <file>", "write to FILE instead of stdout")
+    .action((types: string[], o: { btf?: string; out?: string }) => {
+      emit(genBtf(types, { btf: o.btf }), o.out);
+    });
+}
