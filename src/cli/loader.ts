@@ -417,6 +417,7 @@ export function registerLoaderCommands(program: Command): void {
     .action(async (o: { timeout?: number; json?: boolean }) => {
       const { promise, signal } = untilSignal();
       const reader = new TraceReader();
+      err(`iu: reading ${reader.path}; Ctrl-C to stop`);
       const timer =
         o.timeout !== undefined ? setTimeout(() => process.emit("SIGTERM"), o.timeout * 1000) : undefined;
       const pump = (async () => {

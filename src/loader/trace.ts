@@ -44,12 +44,12 @@ export class TraceReader {
   private fd: number;
   private stopped = false;
   private pending = "";
+  /** The trace_pipe being read. */
+  readonly path: string;
 
   constructor(private readonly o: TraceReaderOptions = {}) {
-    this.fd = openSync(
-      o.path ?? join(tracefsRoot(), "trace_pipe"),
-      constants.O_RDONLY | constants.O_NONBLOCK,
-    );
+    this.path = o.path ?? join(tracefsRoot(), "trace_pipe");
+    this.fd = openSync(this.path, constants.O_RDONLY | constants.O_NONBLOCK);
   }
 
   /** Reads what is available now (never blocks). */

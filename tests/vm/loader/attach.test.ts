@@ -195,19 +195,23 @@ test("iu trace --json streams the programs' output", { skip: skipUnlessVm }, asy
   });
   const child = spawn(
     process.execPath,
-    [join(repoRoot, "bin", "iu.js"), "trace", "--json", "--timeout", "20"],
+    [join(repoRoot, "bin", "iu.js"), "trace", "--json", "--timeout", "120"],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
   let stdout = "";
+  let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const closed = new Promise((r) => child.on("close", r));
   try {
-    await sleep(1000);
+    // node starts slowly under TCG: wait until the CLI says it is reading
+    for (let i = 0; i < 600 && !/reading/.test(stderr); i++) await sleep(100);
+    assert.match(stderr, /reading .*trace_pipe/);
     const link = attach(p.fd, p.type, parseTarget("tracepoint:syscalls/sys_enter_getpid"));
     let pid = 0;
-    for (let i = 0; i < 50 && !stdout.includes(`iu-trace ${pid}`); i++) {
+    for (let i = 0; i < 300 && !stdout.includes(`iu-trace ${pid}`); i++) {
       pid = getpid();
       await sleep(100);
     }
