@@ -29,8 +29,9 @@ export function registerGenCommands(program: Command): void {
     .description("probe-read accessors for kernel structs, from the kernel's BTF")
     .argument("<types...>", "struct or union names, e.g. task_struct")
     .option("--btf <file>", "BTF source (default /sys/kernel/btf/vmlinux, else the built kernel's vmlinux)")
+    .option("--fields <names>", "only these fields (comma-separated)")
     .option("-o, --out <file>", "write to FILE instead of stdout")
-    .action((types: string[], o: { btf?: string; out?: string }) => {
-      emit(genBtf(types, { btf: o.btf }), o.out);
+    .action((types: string[], o: { btf?: string; fields?: string; out?: string }) => {
+      emit(genBtf(types, { btf: o.btf, fields: o.fields?.split(",") }), o.out);
     });
 }

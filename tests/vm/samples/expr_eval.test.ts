@@ -68,6 +68,10 @@ test("expr_eval: the verifier refuses the recursive eBPF version", { skip: sampl
   const r = tryLoadTwin("expr_eval");
   r.twin?.close();
   assert.equal(r.twin, undefined, "the eBPF version must not load");
-  console.log(`expr_eval: verifier log (tail):\n${r.log.trim().split("\n").slice(-6).join("\n")}`);
-  assert.match(r.log, /recursive call|call stack|back-edge|jumps to/);
+  // The verifier explores the recursion frame by frame until it exceeds MAX_CALL_FRAMES (8):
+  // "the call stack of 9 frames is too deep" (E2BIG); kernels that refuse the back-edge in
+  // the CFG check say "recursive call" / "back-edge" instead.
+  const why = r.log.split("\n").filter((l) => /recursive call|call stack of|back-edge/.test(l));
+  console.log(`expr_eval: verifier refused the eBPF version: ${why.join(" | ")}`);
+  assert.ok(why.length > 0, r.log);
 });

@@ -31,7 +31,11 @@ export function loadNative(sample: string): IuObject {
 }
 
 /** Compiles samples/NAME/NAME.bpf.c (or another file of the sample) with clang -target bpf. */
-export function compileTwin(sample: string, file = `${sample}.bpf.c`): { obj?: string; stderr: string } {
+export function compileTwin(
+  sample: string,
+  file = `${sample}.bpf.c`,
+  defines: string[] = [],
+): { obj?: string; stderr: string } {
   const out = join(mkdtempSync(join(tmpdir(), "iu-twin-")), file.replace(/\.c$/, ".o"));
   const r = spawnSync(
     "clang",
@@ -43,6 +47,7 @@ export function compileTwin(sample: string, file = `${sample}.bpf.c`): { obj?: s
       `-I/usr/include/${process.arch === "x64" ? "x86_64" : "aarch64"}-linux-gnu`,
       "-I",
       join(repoRoot, "samples", "include"),
+      ...defines.map((d) => `-D${d}`),
       "-c",
       join(repoRoot, "samples", sample, file),
       "-o",
@@ -79,8 +84,12 @@ export class Twin {
 }
 
 /** Result of `bpftool prog loadall` on a twin: the loaded twin, or the verifier's refusal. */
-export function tryLoadTwin(sample: string, file?: string): { twin?: Twin; log: string } {
-  const c = compileTwin(sample, file);
+export function tryLoadTwin(
+  sample: string,
+  file?: string,
+  defines: string[] = [],
+): { twin?: Twin; log: string } {
+  const c = compileTwin(sample, file, defines);
   if (!c.obj) throw new Error(`clang ${sample}: ${c.stderr}`);
   const dir = bpffsDir(`iu-twin-${sample}`);
   const r = spawnSync(
@@ -95,8 +104,8 @@ export function tryLoadTwin(sample: string, file?: string): { twin?: Twin; log: 
   return { twin: new Twin(dir), log: r.stderr };
 }
 
-export function loadTwin(sample: string, file?: string): Twin {
-  const r = tryLoadTwin(sample, file);
+export function loadTwin(sample: string, file?: string, defines: string[] = []): Twin {
+  const r = tryLoadTwin(sample, file, defines);
   if (!r.twin) throw new Error(`bpftool prog loadall (${sample} twin) failed:\n${r.log}`);
   return r.twin;
 }
