@@ -267,8 +267,9 @@ function configure(
   vanilla: boolean,
 ): void {
   const extra = [`CONFIG_SYSTEM_TRUSTED_KEYS="${certPath}"`];
-  // The unpatched kernel has none of the project's options.
-  const want = requestedOptions(fragments, extra).filter((l) => !(vanilla && /CONFIG_BPF_IU\b/.test(l)));
+  // The unpatched kernel has none of the project's options, nor what only they select.
+  const projectOnly = /CONFIG_(BPF_IU|SYSTEM_DATA_VERIFICATION)\b/;
+  const want = requestedOptions(fragments, extra).filter((l) => !(vanilla && projectOnly.test(l)));
   const stamp = createHash("sha256").update(want.join("\n")).update(tree).digest("hex");
   const stampPath = join(build, ".iu-config-stamp");
   if (

@@ -39,10 +39,12 @@ export function startProgress(title: string, total: number): Progress {
   process.stderr.write(`${title}: started (about ${total} steps)\n`);
   return {
     update(value, detail = "") {
-      const decile = Math.min(9, Math.floor((value / total) * 10));
+      // Past the estimate (a build larger than the last one) keep reporting every 10 % of it.
+      const decile = Math.floor((value / total) * 10);
       if (decile > lastDecile) {
         lastDecile = decile;
-        process.stderr.write(`${title}: ${decile * 10}% (${value}/${total}, ${secs()} s) ${detail}\n`);
+        const pct = decile < 10 ? `${decile * 10}%` : "past the estimate";
+        process.stderr.write(`${title}: ${pct} (${value}/${total}, ${secs()} s) ${detail}\n`);
       }
     },
     stop(ok) {

@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import { repoRoot } from "../env/paths.js";
 import { runVm, reportVmResult } from "../env/vm.js";
 import { buildKernel } from "../env/kernel.js";
+import { buildSamples } from "../toolchain/samples.js";
 
 export interface TestRunOptions {
   hostOnly?: boolean;
@@ -83,6 +84,8 @@ export async function runAllTests(opts: TestRunOptions): Promise<number> {
     process.stdout.write(`== in-VM tests (${files.length} files, one boot)\n`);
     if (files.length) {
       await buildKernel();
+      // The in-VM tests load the samples' signed images from their default outputs.
+      for (const b of buildSamples()) process.stdout.write(`built ${b.name}: ${b.size} bytes\n`);
       const r = await runVm(["node", ...nodeTestArgs, ...files], {
         smp: 2,
         memMiB: 2048,

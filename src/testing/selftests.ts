@@ -97,7 +97,7 @@ export function readBaseline(): string[] {
   }
   return readFileSync(baselinePath, "utf8")
     .split("\n")
-    .filter((l) => l.startsWith("#"));
+    .filter((l) => /^#\d+\/[pu] /.test(l));
 }
 
 export function writeBaseline(r: SelftestResults): string {
