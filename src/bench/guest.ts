@@ -31,6 +31,8 @@ export interface GuestConfig {
   reps: number;
   workloads: string[];
   extras?: ExtrasConfig;
+  /** Only load and compare (the in-VM smoke test): no timing. */
+  checkOnly?: boolean;
 }
 
 export interface SideSamples {
@@ -224,6 +226,7 @@ function runSyscallLoop(
   }
   res.checked = true;
   res.check = `both ran ${exact ? "exactly" : "at least"} once per getpid() (${k} calls), returning 0`;
+  if (cfg.checkOnly) return;
   const ns: SideSamples = { samples: [], progOnly: [] };
   const es: SideSamples = { samples: [], progOnly: [] };
   const reps = Math.max(cfg.reps, 5);
@@ -338,6 +341,7 @@ export function runWorkload(w: Workload, cfg: GuestConfig, log: (s: string) => v
     }
     res.checked = true;
     res.check = `retval ${a.retval}${a.out ? `, output ${a.out.length / 2} bytes` : ""}${a.maps ? `, maps ${a.maps.length} chars` : ""} equal`;
+    if (cfg.checkOnly) return res;
     const ns: SideSamples = { samples: [], progOnly: [] };
     const es: SideSamples = { samples: [], progOnly: [] };
     // Warm-up (caches, the hash map's first insert) outside the measurement.

@@ -75,6 +75,13 @@ export function selectWorkloads(o: Pick<BenchOptions, "quick" | "only">): Worklo
   return ws;
 }
 
+/** Builds every native image and eBPF twin (what the in-VM smoke test loads); no VM. */
+export function prepareAll(o: Pick<BenchOptions, "quick" | "only"> = {}): Workload[] {
+  const ws = selectWorkloads(o);
+  for (const w of ws) prepareWorkload(w);
+  return ws;
+}
+
 /** Repetitions per side: instruction counting is deterministic, so fewer are needed. */
 export function repsFor(mode: Mode, quick: boolean): number {
   if (mode === "icount") return quick ? 1 : 3;

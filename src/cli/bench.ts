@@ -1,6 +1,6 @@
 /** `iu bench`: native programs against their eBPF twins, in one VM boot (docs: README "Benchmarks"). */
 import type { Command } from "commander";
-import { formatTable, runBench } from "../bench/host.js";
+import { formatTable, prepareAll, runBench } from "../bench/host.js";
 
 interface BenchCliOptions {
   quick?: boolean;
@@ -10,6 +10,7 @@ interface BenchCliOptions {
   only?: string[];
   extras: boolean;
   timeout?: string;
+  buildOnly?: boolean;
 }
 
 export function registerBenchCommands(program: Command): void {
@@ -23,7 +24,12 @@ export function registerBenchCommands(program: Command): void {
     .option("--only <workload...>", "only these workloads")
     .option("--no-extras", "skip the syscall-loop, load-time and recursion workloads")
     .option("--timeout <s>", "VM timeout in seconds")
+    .option("--build-only", "only build the native images and eBPF twins (for the in-VM smoke test)")
     .action(async (o: BenchCliOptions) => {
+      if (o.buildOnly) {
+        for (const w of prepareAll({ only: o.only })) process.stdout.write(`built ${w.name}\n`);
+        return;
+      }
       const rep = await runBench({
         quick: o.quick,
         wall: o.wall,

@@ -1,0 +1,46 @@
+// iu bench smoke test in the VM: every quick workload's native program and eBPF twin load
+// and compute the same result (return value, output packet, maps, invocations). Behaviour
+// only, no timing. The images and twins are built on the host beforehand
+// (`iu bench --build-only`): the VM's root is read-only.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { runWorkload, type GuestConfig } from "../../../src/bench/guest.js";
+import { straightLineProgram } from "../../../src/bench/extras.js";
+import { ebpfObjectPath, nativeImagePath, WORKLOADS } from "../../../src/bench/workloads.js";
+import { BpfProgram, ProgType } from "../../../src/loader/index.js";
+
+const inVm = process.getuid?.() === 0 && existsSync("/sys/fs/bpf") && existsSync("/sys/kernel/tracing");
+const cfg: GuestConfig = { mode: "wall", quick: true, reps: 1, workloads: [], checkOnly: true };
+
+for (const w of WORKLOADS.filter((x) => x.quick)) {
+  const missing = [nativeImagePath(w), ebpfObjectPath(w)].filter((p) => !existsSync(p));
+  const skip = !inVm
+    ? "needs the VM (root, bpffs, tracefs): run through iu test-all"
+    : missing.length
+      ? `not built: ${missing.join(", ")} (run iu bench --build-only on the host)`
+      : false;
+  test(`bench ${w.name}: native and eBPF agree`, { skip }, () => {
+    const r = runWorkload(w, cfg, () => {});
+    assert.equal(r.error, undefined, r.error);
+    assert.ok(r.checked, r.check);
+  });
+}
+
+test(
+  "load-time workload: generated straight-line eBPF is accepted and JIT-compiled",
+  { skip: inVm ? false : "needs the VM" },
+  () => {
+    const p = BpfProgram.loadEbpf({
+      insns: straightLineProgram(4096),
+      progType: ProgType.XDP,
+      name: "load_gen",
+    });
+    try {
+      assert.ok(p.info.jitedLen > 4096, `jited ${p.info.jitedLen}`);
+      assert.equal(p.testRun({ data: Buffer.alloc(64), repeat: 1 }).retval, 2);
+    } finally {
+      p.close();
+    }
+  },
+);
