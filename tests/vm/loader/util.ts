@@ -21,7 +21,7 @@ export function bpffsDir(prefix: string): string {
 export function iu(...args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(repoRoot, "bin", "iu.js"), ...args], {
     encoding: "utf8",
-    timeout: 60_000,
+    timeout: 300_000 /* node starts slowly under TCG on a loaded host */,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
