@@ -11,6 +11,10 @@ test("syscount: native and twin count the same system calls", { skip: sampleSkip
   const twin = loadTwin("syscount");
   const links = [];
   try {
+    // No process has pid 0xffffffff: nothing is counted until the child is targeted (0
+    // would count every process).
+    obj.map("TARGET").update(u32Key(0), u32Key(0xffffffff));
+    twin.map("TARGET").update(u32Key(0), u32Key(0xffffffff));
     obj.attach();
     links.push(
       attach(twin.prog("sys_enter").fd, twin.prog("sys_enter").type, parseTarget("raw_tp:sys_enter")),
