@@ -78,7 +78,10 @@ export async function runVm(cmd: string[], opts: VmOptions = {}): Promise<VmResu
   const envLines = [`IU_CWD=${shellQuote(cwd)}`, `IU_INTERACTIVE=${opts.interactive ? 1 : 0}`];
   // The guest's console is a terminal; when the host's output is not, say so to the guest's programs.
   const plain = opts.output === "pipe" || opts.output === "tee" || !process.stdout.isTTY;
-  const guestEnv = { ...(plain ? { NO_COLOR: "1", NODE_DISABLE_COLORS: "1", TERM: "dumb" } : {}), ...opts.env };
+  const guestEnv = {
+    ...(plain ? { NO_COLOR: "1", NODE_DISABLE_COLORS: "1", TERM: "dumb" } : {}),
+    ...opts.env,
+  };
   const userEnv = Object.entries(guestEnv).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
   writeFileSync(join(share, "env"), envLines.join("\n") + "\n");
   writeFileSync(join(share, "cmd"), [...userEnv, `exec ${cmd.map(shellQuote).join(" ")}`, ""].join("\n"));
