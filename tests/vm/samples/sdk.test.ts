@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
 import { IuObject } from "../../../src/loader/index.js";
+import { PerfEventArrayReader } from "../../../src/loader/perfbuf.js";
 import { RingBufReader } from "../../../src/loader/ringbuf.js";
 import { inVm, packet, u32Key } from "./util.js";
 
@@ -73,6 +74,68 @@ test(
       assert.equal(p.testRun({ data: red }).retval, 1, "absent devmap key: fallback XDP_DROP");
     } finally {
       rb.close();
+      obj.close();
+    }
+  },
+);
+
+const tracing = join(
+  repoRoot,
+  "tests",
+  "vm",
+  "samples",
+  "native",
+  "sdk_tracing",
+  "target",
+  "iu",
+  "sdk_tracing.iu",
+);
+const skipTracing = !inVm ? "needs the VM" : !existsSync(tracing) ? `no ${tracing}` : false;
+
+test(
+  "SDK tracing helpers from a kprobe: user string read, ids, comm, perf event output, send_signal",
+  { skip: skipTracing },
+  async () => {
+    const obj = IuObject.open(tracing).load();
+    const reader = new PerfEventArrayReader(obj.map("EVENTS"));
+    let signals = 0;
+    const onSig = () => signals++;
+    process.on("SIGUSR2", onSig);
+    const cwd = process.cwd();
+    try {
+      obj.map("TARGET").update(u32Key(0), u32Key(process.pid));
+      obj.attach();
+      process.chdir("/tmp");
+      process.chdir("/");
+      process.chdir(cwd);
+      for (let i = 0; i < 100 && signals === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const recs = reader.consume().map(({ data }) => ({
+        pid: data.readUInt32LE(0),
+        tid: data.readUInt32LE(4),
+        uid: data.readUInt32LE(8),
+        gid: data.readUInt32LE(12),
+        len: data.readUInt32LE(16),
+        signalled: data.readUInt32LE(20),
+        comm: data.subarray(24, 40).toString("latin1").replace(/\0.*$/s, ""),
+        path: data.subarray(40, 96).toString("latin1").replace(/\0.*$/s, ""),
+      }));
+      const paths = recs.map((r) => r.path);
+      assert.deepEqual(paths, ["/tmp", "/", cwd.slice(0, 55)]);
+      for (const r of recs) {
+        assert.equal(r.pid, process.pid);
+        assert.equal(r.tid, process.pid);
+        assert.equal(r.uid, 0);
+        assert.equal(r.gid, 0);
+        assert.equal(r.comm, "node");
+      }
+      assert.equal(recs[0].len, 4);
+      assert.equal(recs[1].signalled, 1, "send_signal succeeded");
+      assert.equal(signals, 1, "SIGUSR2 delivered once");
+      assert.equal(reader.lost, 0n);
+    } finally {
+      process.chdir(cwd);
+      process.off("SIGUSR2", onSig);
+      reader.close();
       obj.close();
     }
   },
