@@ -52,7 +52,7 @@ export function loadTimeSizes(quick: boolean): {
   reps: number;
 } {
   return quick
-    ? { ebpfInsns: [64, 4096, 65_536], nativeFunctions: [1, 64, 512], reps: 1 }
+    ? { ebpfInsns: [64, 4096, 32_768], nativeFunctions: [1, 64, 256], reps: 1 }
     : {
         ebpfInsns: [64, 1024, 16_384, 131_072, EBPF_INSN_LIMIT],
         nativeFunctions: [1, 16, 256, 1024, 4096],

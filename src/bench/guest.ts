@@ -229,7 +229,7 @@ function runSyscallLoop(
   if (cfg.checkOnly) return;
   const ns: SideSamples = { samples: [], progOnly: [] };
   const es: SideSamples = { samples: [], progOnly: [] };
-  const reps = Math.max(cfg.reps, 5);
+  const reps = Math.max(cfg.reps, cfg.quick ? 3 : 5);
   loopPerCall(n); // warm-up: JIT-compile the loop
   for (let r = 0; r < reps; r++) {
     const order: [Side, SideSamples][] =
@@ -258,7 +258,7 @@ function runSyscallLoop(
   res.ebpf = es;
 }
 
-interface Once {
+export interface Once {
   retval: number;
   out: string;
   maps: string;
@@ -274,7 +274,7 @@ function runOnce(w: Workload, s: Side, packet: Buffer): Once {
   return { retval: r.retval, out: r.dataOut.toString("hex"), maps: dumpMaps(w, s) };
 }
 
-function describeDiff(a: Once, b: Once): string {
+export function describeDiff(a: Once, b: Once): string {
   const d: string[] = [];
   if (a.retval !== b.retval) d.push(`retval native ${a.retval} vs eBPF ${b.retval}`);
   if (a.out !== b.out) {

@@ -88,7 +88,7 @@ const syscallLoop = (name: string, what: string, attach: string): Workload => ({
   prog: name,
   attach,
   maps: [],
-  repeat: { full: 20_000, quick: 3_000 },
+  repeat: { full: 20_000, quick: 2_000 },
   quick: true,
 });
 

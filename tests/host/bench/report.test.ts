@@ -2,7 +2,7 @@
 // the plot, the input packet and the generated load-time programs. No timing assertions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { GuestResult } from "../../../src/bench/guest.js";
+import { describeDiff, type GuestResult } from "../../../src/bench/guest.js";
 import { generatedNativeSource, straightLineProgram } from "../../../src/bench/extras.js";
 import { plotSpec, renderSvg } from "../../../src/bench/plot.js";
 import {
@@ -190,4 +190,12 @@ test("load-time generators: exact instruction counts ending in exit; chained fun
   assert.match(src, /iu::xdp!\(load_gen\);/);
   assert.doesNotMatch(src, /_-/);
   assert.equal(generatedNativeSource(3), src);
+});
+
+test("the pre-timing check names what differs: return value, output bytes, maps", () => {
+  const a = { retval: 2, out: "00112233", maps: "M{00=01}" };
+  assert.equal(describeDiff(a, { ...a }), "");
+  assert.match(describeDiff(a, { ...a, retval: 1 }), /retval native 2 vs eBPF 1/);
+  assert.match(describeDiff(a, { ...a, out: "0011ff33" }), /output packets differ from byte 2/);
+  assert.match(describeDiff(a, { ...a, maps: "M{00=02}" }), /maps differ/);
 });
