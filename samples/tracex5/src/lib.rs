@@ -35,7 +35,12 @@ fn seccomp(ctx: &KprobeContext) -> u32 {
         0 => iu::trace_printk!("tracex5: read(fd=%d, count=%d)\n", a[0] as i32, a[2]),
         1 => iu::trace_printk!("tracex5: write(fd=%d, count=%d)\n", a[0] as i32, a[2]),
         3 => iu::trace_printk!("tracex5: close(fd=%d)\n", a[0] as i32),
-        9 => iu::trace_printk!("tracex5: mmap(len=%d, prot=%d, flags=%x)\n", a[1], a[2], a[3]),
+        9 => iu::trace_printk!(
+            "tracex5: mmap(len=%d, prot=%d, flags=%x)\n",
+            a[1],
+            a[2],
+            a[3]
+        ),
         39 => iu::trace_printk!("tracex5: getpid()\n"),
         257 => iu::trace_printk!(
             "tracex5: openat(dfd=%d, flags=%x, mode=%x)\n",
