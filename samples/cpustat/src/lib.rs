@@ -47,7 +47,14 @@ fn cpu_idle(ctx: &TracepointContext) -> u32 {
     }
     let now = ktime_get_ns();
     if state != EXIT {
-        IDLE_SINCE.set(&cpu, Since { state, pad: 0, ts: now });
+        IDLE_SINCE.set(
+            &cpu,
+            Since {
+                state,
+                pad: 0,
+                ts: now,
+            },
+        );
         return 0;
     }
     let Some(s) = IDLE_SINCE.get(&cpu) else {
@@ -74,10 +81,21 @@ fn cpu_frequency(ctx: &TracepointContext) -> u32 {
     let now = ktime_get_ns();
     if let Some(s) = FREQ_SINCE.get(&cpu) {
         if s.ts != 0 {
-            add(&PSTATE_NS, cpu * SLOTS + freq_slot(s.state), now.saturating_sub(s.ts));
+            add(
+                &PSTATE_NS,
+                cpu * SLOTS + freq_slot(s.state),
+                now.saturating_sub(s.ts),
+            );
         }
     }
-    FREQ_SINCE.set(&cpu, Since { state: khz, pad: 0, ts: now });
+    FREQ_SINCE.set(
+        &cpu,
+        Since {
+            state: khz,
+            pad: 0,
+            ts: now,
+        },
+    );
     0
 }
 
