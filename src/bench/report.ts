@@ -175,7 +175,7 @@ export function tableRows(rep: BenchReport): string[][] {
     `native (${rep.workloads[0]?.unit ?? unitOf(rep.mode)})`,
     "eBPF",
     "ratio",
-    "",
+    "verdict",
     "prog only: native",
     "eBPF",
     "ratio",
