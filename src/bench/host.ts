@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { repoRoot } from "../env/paths.js";
+import { buildKernel } from "../env/kernel.js";
 import { runVm } from "../env/vm.js";
 import { IuError } from "../errors.js";
 import { build } from "../toolchain/build.js";
@@ -113,8 +114,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     log(
       `iu bench: one VM boot (${mode === "icount" ? "-icount shift=0, single-threaded TCG" : "multi-threaded TCG"}, 1 CPU)`,
     );
+    const kernel = await buildKernel();
     const r = await runVm(["node", join(repoRoot, "dist", "src", "bench", "guest.js"), cfgPath, outPath], {
       icount: mode === "icount",
+      kernel: kernel.bzImage,
       smp: 1,
       cwd: repoRoot,
       timeoutSec: o.timeoutSec ?? (quick ? 600 : 3600),
@@ -129,7 +132,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       );
     const g = JSON.parse(readFileSync(outPath, "utf8")) as GuestResult;
     const command = ["iu", "bench", ...(quick ? ["--quick"] : []), ...(o.wall ? ["--wall"] : [])].join(" ");
-    const rep = buildReport(g, { quick, command });
+    const rep = buildReport(g, { quick, command, kernelKey: kernel.key });
     if (o.json) writeFileSync(o.json, JSON.stringify(rep, null, 2) + "\n");
     if (o.plot) writeFileSync(o.plot, await renderSvg(plotSpec(rep)));
     return rep;

@@ -53,6 +53,8 @@ export interface BenchReport {
   quick: boolean;
   cpus?: number;
   jit?: string;
+  /** The kernel image's cache key (hash of source version, kernel/ changes, config). */
+  kernelKey?: string;
   command?: string;
   workloads: WorkloadReport[];
   extras?: ExtrasResult;
@@ -128,7 +130,7 @@ export const MISSING: { name: string; what: string; why: string }[] = [
 
 export function buildReport(
   g: GuestResult,
-  o: { quick: boolean; date?: Date; command?: string },
+  o: { quick: boolean; date?: Date; command?: string; kernelKey?: string },
 ): BenchReport {
   const workloads = g.workloads.map((w) => workloadReport(w, g.mode));
   for (const m of MISSING)
@@ -150,6 +152,7 @@ export function buildReport(
     quick: o.quick,
     cpus: g.cpus,
     jit: g.jitEnabled,
+    kernelKey: o.kernelKey,
     command: o.command,
     workloads,
     ...(g.extras && Object.keys(g.extras).length ? { extras: g.extras } : {}),
