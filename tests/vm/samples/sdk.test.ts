@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
-import { IuObject } from "../../../src/loader/index.js";
+import { IuObject, SysError } from "../../../src/loader/index.js";
 import { PerfEventArrayReader } from "../../../src/loader/perfbuf.js";
 import { RingBufReader } from "../../../src/loader/ringbuf.js";
 import { inVm, packet, u32Key } from "./util.js";
@@ -33,7 +33,7 @@ function fold(s: number): number {
 }
 
 test(
-  "SDK helpers and maps from XDP: time, random, cpu, queue/stack, spin lock, csum, LRU/per-CPU hash, adjust_tail, ringbuf, devmap",
+  "SDK helpers and maps from XDP: time, random, cpu, queue/stack, spin lock, csum, LRU/per-CPU hash, adjust_tail, ringbuf",
   { skip },
   () => {
     const obj = IuObject.open(image).load();
@@ -64,14 +64,9 @@ test(
       assert.equal(recs.length, 1);
       assert.equal(recs[0].readBigUInt64LE(0), o(0));
       assert.equal(recs[0].readBigUInt64LE(8), 0xfeedn);
-      // Second run: the spin-locked counter goes on; redirect through the devmap.
-      obj.map("DEVS").update(u32Key(0), u32Key(1)); // lo
-      const red = Buffer.from(pkt);
-      red[0] = 1;
-      assert.equal(p.testRun({ data: red }).retval, 4, "XDP_REDIRECT via DEVS[0]");
+      // Second run: the spin-locked counter goes on.
+      assert.equal(p.testRun({ data: pkt }).retval, 2);
       assert.equal(o(9), 10n, "with_lock again");
-      red[0] = 2;
-      assert.equal(p.testRun({ data: red }).retval, 1, "absent devmap key: fallback XDP_DROP");
     } finally {
       rb.close();
       obj.close();
@@ -140,3 +135,42 @@ test(
     }
   },
 );
+
+const devmap = join(
+  repoRoot,
+  "tests",
+  "vm",
+  "samples",
+  "native",
+  "sdk_devmap",
+  "target",
+  "iu",
+  "sdk_devmap.iu",
+);
+const skipDevmap = !inVm ? "needs the VM" : !existsSync(devmap) ? `no ${devmap}` : false;
+
+test("DevMap::redirect from XDP", { skip: skipDevmap }, (t) => {
+  let obj: IuObject;
+  try {
+    obj = IuObject.open(devmap).load();
+  } catch (e) {
+    // dev_map_alloc() adds BPF_F_RDONLY_PROG to every devmap, which cannot be requested at
+    // creation; the kernel's map check then sees flags 0x80 against the declared 0.
+    if (e instanceof SysError && e.errnoName === "EMEDIUMTYPE" && /flags 0x80/.test(e.log ?? "")) {
+      t.skip(`kernel refuses devmaps for native programs: ${e.log?.trim()}`);
+      return;
+    }
+    throw e;
+  }
+  try {
+    const p = obj.program("sdk_devmap");
+    obj.map("DEVS").update(u32Key(0), u32Key(1)); // lo
+    const pkt = packet({ proto: 17 });
+    pkt[0] = 1;
+    assert.equal(p.testRun({ data: pkt }).retval, 4, "XDP_REDIRECT via DEVS[0]");
+    pkt[0] = 2;
+    assert.equal(p.testRun({ data: pkt }).retval, 1, "absent key: fallback XDP_DROP");
+  } finally {
+    obj.close();
+  }
+});

@@ -10,7 +10,6 @@ iu::map!(S: Stack<u64>, max_entries = 8);
 iu::map!(LOCKED: Array<u32, SpinLocked<u64>>, max_entries = 1);
 iu::map!(LRU: LruHash<u32, u64>, max_entries = 4);
 iu::map!(PCH: PerCpuHash<u32, u64>, max_entries = 4);
-iu::map!(DEVS: DevMap, max_entries = 4);
 iu::map!(EVENTS: RingBuf, max_entries = 4096);
 
 fn out(i: u32, v: u64) {
@@ -59,14 +58,6 @@ fn sdk_helpers(ctx: &mut XdpContext) -> XdpAction {
     );
     let rec = [t0, 0xfeed];
     out(14, EVENTS.output(&rec, 0).map_or(1, |_| 0));
-    // First byte of the packet chooses the verdict path: 1 = redirect through DEVS[0].
-    let first = ctx.data().first().copied().unwrap_or(0);
-    if first == 1 {
-        return DEVS.redirect(ctx, 0, XdpAction::Pass);
-    }
-    if first == 2 {
-        return DEVS.redirect(ctx, 3, XdpAction::Drop);
-    }
     XdpAction::Pass
 }
 
