@@ -120,13 +120,7 @@ export function workloadReport(r: GuestWorkloadResult, mode: Mode): WorkloadRepo
 }
 
 /** Workloads that have no native/eBPF pair yet, with the reason (listed in every report). */
-export const MISSING: { name: string; what: string; why: string }[] = [
-  {
-    name: "spin_lock",
-    what: "spin lock acquire/release on a map value",
-    why: "the SDK has no spin-lock type or bpf_spin_lock wrapper yet (SDK issue)",
-  },
-];
+export const MISSING: { name: string; what: string; why: string }[] = [];
 
 export function buildReport(
   g: GuestResult,
