@@ -606,6 +606,9 @@ impl<const DEPTH: usize> StackTrace<DEPTH> {
     }
 }
 
+/// `BPF_F_RDONLY_PROG`: programs may not write the map (set by the kernel on devmaps).
+pub const BPF_F_RDONLY_PROG: u32 = 0x80;
+
 /// `BPF_MAP_TYPE_DEVMAP` (key u32, value the target ifindex u32) for XDP redirects; user
 /// space fills it. Use with [`DevMap::redirect`].
 #[repr(transparent)]
@@ -617,7 +620,17 @@ impl DevMap {
     #[doc(hidden)]
     pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
         DevMap {
-            def: MapDef::new(name, map_type::DEVMAP, 4, 4, max_entries, flags),
+            // The kernel adds BPF_F_RDONLY_PROG to every devmap (programs only redirect
+            // through it); the declaration states the flags the map ends up with, and the
+            // loader leaves that bit out at creation.
+            def: MapDef::new(
+                name,
+                map_type::DEVMAP,
+                4,
+                4,
+                max_entries,
+                flags | BPF_F_RDONLY_PROG,
+            ),
         }
     }
 

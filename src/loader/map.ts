@@ -63,7 +63,9 @@ export class BpfMap {
       keySize: spec.keySize,
       valueSize: spec.valueSize,
       maxEntries: spec.maxEntries,
-      mapFlags: spec.flags,
+      // dev_map_alloc() adds BPF_F_RDONLY_PROG (0x80) to every devmap but refuses it as a
+      // creation flag; images declare the flags the map ends up with.
+      mapFlags: spec.type === 14 || spec.type === 17 ? spec.flags & ~0x80 : spec.flags,
       name: spec.name,
     });
     return BpfMap.fromFd(fd);
