@@ -12,7 +12,7 @@ iu::pod_struct! {
         pub kind: u32,
         pub pid: u32,
         pub uid: u32,
-        /// Exit: the task's exit code field of the tracepoint is not read; 0.
+        /// Always 0 (keeps the record free of padding).
         pub pad: u32,
         pub comm: [u8; 16],
     }
