@@ -436,4 +436,12 @@ impl PerfEventContext {
     pub fn sp(&self) -> u64 {
         reg(self.regs(), REG_SP)
     }
+
+    /// The event's sample period (`perf_sample_data.period`, offset 8 in 6.12's BTF; what
+    /// eBPF's `bpf_perf_event_data.sample_period` reads), via a non-faulting read.
+    pub fn sample_period(&self) -> Option<u64> {
+        // SAFETY: kern is the live bpf_perf_event_data_kern; data is its second field.
+        let data = unsafe { (*self.kern).data } as usize;
+        probe_read(data.wrapping_add(8))
+    }
 }

@@ -18,6 +18,8 @@ iu::pod_struct! {
 }
 
 iu::map!(COUNTS: Hash<Key, u64>, max_entries = 10000);
+// PERIOD[0]: the sample period seen by the last sample (the clock event's, in ns).
+iu::map!(PERIOD: Array<u32, u64>, max_entries = 1);
 iu::map!(STACKS: StackTrace<127>, max_entries = 10000);
 
 fn stack_id(r: Result<u32, i64>) -> i32 {
@@ -35,6 +37,7 @@ fn sample(ctx: &PerfEventContext) -> u32 {
         pad: 0,
         comm: current_comm(),
     };
+    PERIOD.set(&0, ctx.sample_period().unwrap_or(0));
     match COUNTS.get(&key) {
         Some(n) => {
             COUNTS.set(&key, n + 1);

@@ -8,7 +8,7 @@ import { repoRoot } from "../../../src/env/paths.js";
 import { IuObject, SysError } from "../../../src/loader/index.js";
 import { PerfEventArrayReader } from "../../../src/loader/perfbuf.js";
 import { RingBufReader } from "../../../src/loader/ringbuf.js";
-import { inVm, packet, u32Key } from "./util.js";
+import { inVm, ipChecksum, packet, u32Key } from "./util.js";
 
 const image = join(
   repoRoot,
@@ -170,6 +170,46 @@ test("DevMap::redirect from XDP", { skip: skipDevmap }, (t) => {
     assert.equal(p.testRun({ data: pkt }).retval, 4, "XDP_REDIRECT via DEVS[0]");
     pkt[0] = 2;
     assert.equal(p.testRun({ data: pkt }).retval, 1, "absent key: fallback XDP_DROP");
+  } finally {
+    obj.close();
+  }
+});
+
+const tc = join(repoRoot, "tests", "vm", "samples", "native", "sdk_tc", "target", "iu", "sdk_tc.iu");
+const skipTc = !inVm ? "needs the VM" : !existsSync(tc) ? `no ${tc}` : false;
+
+/** UDP checksum over the IPv4 pseudo-header of an Ethernet/IPv4(20)/UDP frame. */
+function udpChecksum(f: Buffer): number {
+  const udp = Buffer.from(f.subarray(34));
+  udp.writeUInt16BE(0, 6);
+  const pseudo = Buffer.alloc(12);
+  f.copy(pseudo, 0, 26, 34);
+  pseudo[9] = 17;
+  pseudo.writeUInt16BE(udp.length, 10);
+  const c = ipChecksum(Buffer.concat([pseudo, udp]));
+  return c === 0 ? 0xffff : c;
+}
+
+test("TcContext: store_bytes, l3/l4_csum_replace, load_bytes, redirect", { skip: skipTc }, () => {
+  const obj = IuObject.open(tc).load();
+  try {
+    const p = obj.program("sdk_tc");
+    const pkt = packet({ proto: 17, dport: 53 });
+    pkt.writeUInt16BE(udpChecksum(pkt), 40);
+    const r = p.testRun({ data: pkt });
+    assert.equal(r.retval, 0);
+    const out = r.dataOut;
+    assert.equal(obj.map("OUT").lookup(u32Key(0))!.readBigUInt64LE(), 1n, "all helpers succeeded");
+    assert.equal(out[22], 1, "TTL");
+    assert.equal(out.readUInt16BE(36), 4242, "UDP destination port");
+    assert.equal(ipChecksum(out.subarray(14, 34)), 0, "IPv4 checksum still valid");
+    assert.equal(out.readUInt16BE(40), udpChecksum(out), "UDP checksum updated incrementally");
+    assert.equal(
+      obj.map("OUT").lookup(u32Key(1))!.readBigUInt64LE(),
+      out.readBigUInt64BE(22),
+      "load_bytes reads the rewritten bytes",
+    );
+    assert.equal(p.testRun({ data: packet({ proto: 17, sport: 1 }) }).retval, 7, "TC_ACT_REDIRECT");
   } finally {
     obj.close();
   }

@@ -78,6 +78,8 @@ test(
         for (const a of r.userTop)
           assert.ok(a > 0n && a < 0x800000000000n, `${side}: user frame ${a.toString(16)}`);
       }
+      // cpu-clock at the loader's default 1 ms period (sample_period from perf_sample_data).
+      assert.equal(obj.map("PERIOD").lookup(u32Key(0))!.readBigUInt64LE(), 1_000_000n);
       // Same event stream, attached a few ms apart: the counts are close.
       const ratio = result.native.mine / result.twin.mine;
       assert.ok(ratio > 0.7 && ratio < 1.4, `native/twin sample ratio ${ratio}`);
