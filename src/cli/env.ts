@@ -135,7 +135,8 @@ export function registerEnvCommands(program: Command): void {
     .option("--host-only", "skip the tests that need the VM")
     .option("--vm-only", "only the tests that run inside the VM")
     .option("--filter <pattern>", "only test files whose path contains this")
-    .action(async (o: { hostOnly?: boolean; vmOnly?: boolean; filter?: string }) => {
+    .option("--flavour <name>", "kernel flavour for the in-VM tests (debug: KASAN, lockdep, kmemleak)")
+    .action(async (o: { hostOnly?: boolean; vmOnly?: boolean; filter?: string; flavour?: string }) => {
       process.exitCode = await runAllTests(o);
     });
 }

@@ -16,6 +16,8 @@ export interface TestRunOptions {
   hostOnly?: boolean;
   vmOnly?: boolean;
   filter?: string;
+  /** Kernel flavour for the in-VM tests (e.g. "debug": KASAN, lockdep, kmemleak). */
+  flavour?: string;
 }
 
 /** Compiled test files under dist/tests/<kind>. */
@@ -83,7 +85,7 @@ export async function runAllTests(opts: TestRunOptions): Promise<number> {
     const files = testFiles("vm", opts.filter);
     process.stdout.write(`== in-VM tests (${files.length} files, one boot)\n`);
     if (files.length) {
-      await buildKernel();
+      await buildKernel({ flavour: opts.flavour });
       // The in-VM tests load the samples' signed images from their default outputs.
       for (const b of buildSamples()) process.stdout.write(`built ${b.name}: ${b.size} bytes\n`);
       const r = await runVm(["node", ...nodeTestArgs, ...files], {
@@ -92,6 +94,7 @@ export async function runAllTests(opts: TestRunOptions): Promise<number> {
         timeoutSec: 3600,
         cwd: repoRoot,
         output: "tee",
+        flavour: opts.flavour,
       });
       const t = tallyOf(r.output);
       add(t);

@@ -31,6 +31,10 @@ $bb ip link set lo up 2>/dev/null
 $bb hostname iu-vm
 cd "${IU_CWD:-/}" || cd /
 
+# Debug kernels: forget leaks from boot, so that only the command's are reported.
+leaks=/sys/kernel/debug/kmemleak
+[ -w $leaks ] && echo clear >$leaks
+
 if [ "$IU_INTERACTIVE" = 1 ]; then
 	$bb setsid -c /bin/bash -l </dev/hvc0 >/dev/hvc0 2>&1
 	echo $? >/run/iu/status
@@ -40,6 +44,12 @@ else
 	$bb stty -F /dev/hvc0 raw -echo 2>/dev/null
 	/bin/sh /run/iu/cmd </dev/null >&3 2>&3
 	echo $? >/run/iu/status
+fi
+if [ -w $leaks ]; then
+	# Objects must be unreferenced for a while before kmemleak reports them; the
+	# report goes to the kernel console, where the host looks for it.
+	echo scan >$leaks; $bb sleep 6; echo scan >$leaks
+	cat $leaks >/dev/console
 fi
 $bb sync
 # Reboot at once; QEMU runs with -no-reboot, so this ends the VM.
