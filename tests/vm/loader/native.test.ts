@@ -149,17 +149,27 @@ test("the kernel's refusals arrive as SysError with errno and log", { skip }, ()
   again.close();
 });
 
-test("every sample image found loads", { skip }, () => {
+test("every sample image found loads: its maps are created, every program loads", { skip }, () => {
   const samples = join(repoRoot, "samples");
+  const failed: string[] = [];
+  let loaded = 0;
   for (const s of readdirSync(samples)) {
     const dir = join(samples, s, "target", "iu");
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).filter((x) => x.endsWith(".iu"))) {
-      const obj = IuObject.open(join(dir, f)).load();
-      assert.ok(obj.programs.size > 0, f);
-      obj.close();
+      try {
+        const obj = IuObject.open(join(dir, f)).load();
+        assert.equal(obj.programs.size, obj.spec.programs.length, f);
+        assert.equal(obj.maps.size, obj.spec.maps.length, f);
+        obj.close();
+        loaded++;
+      } catch (e) {
+        failed.push(`${f}: ${(e as Error).message}`);
+      }
     }
   }
+  assert.deepEqual(failed, []);
+  assert.ok(loaded > 0);
 });
 
 /** A loader test program built on the host: tests/vm/loader/native/NAME/target/iu/NAME.iu. */
