@@ -42,6 +42,8 @@ export interface Workload {
   name: string;
   /** Folder under bench/ when it is not `name` (workloads sharing programs). */
   dir?: string;
+  /** The eBPF twin's file name without `.bpf.c` when it is not the folder's name. */
+  twin?: string;
   /** Attach target (loader syntax) for the syscall-loop driver. */
   attach?: string;
   /** Bytes changed in the standard packet: [offset, value]. */
@@ -59,15 +61,16 @@ export interface Workload {
 }
 
 /** Crate directory of a workload. */
-type Named = Pick<Workload, "name" | "dir">;
+type Named = Pick<Workload, "name" | "dir" | "twin">;
 const dirName = (w: Named): string => w.dir ?? w.name;
 export const workloadDir = (w: Named): string => join(repoRoot, "bench", dirName(w));
 /** The signed image `iu build` writes for it (crate name bench_DIR). */
 export const nativeImagePath = (w: Named): string =>
   join(workloadDir(w), "target", "iu", `bench_${dirName(w)}.iu`);
 /** The clang object of the eBPF twin. */
-export const ebpfObjectPath = (w: Named): string => join(workloadDir(w), "target", `${dirName(w)}.bpf.o`);
-export const ebpfSourcePath = (w: Named): string => join(workloadDir(w), `${dirName(w)}.bpf.c`);
+export const ebpfObjectPath = (w: Named): string =>
+  join(workloadDir(w), "target", `${w.twin ?? dirName(w)}.bpf.o`);
+export const ebpfSourcePath = (w: Named): string => join(workloadDir(w), `${w.twin ?? dirName(w)}.bpf.c`);
 
 const xdp = (name: string, what: string, full: number, maps: MapSetup[] = []): Workload => ({
   name,
@@ -116,6 +119,12 @@ export const WORKLOADS: Workload[] = [
   xdp("spin_lock", "spin lock acquire/release on a map value", 100_000, [{ name: "LOCKED", compare: true }]),
   xdp("fnv1a", "FNV-1a over 1,500 bytes", 10_000),
   xdp("loop10k", "10,000-iteration loop", 2_000),
+  {
+    ...xdp("loop10k_bpf_loop", "10,000-iteration loop, eBPF with bpf_loop()", 2_000),
+    dir: "loop10k",
+    prog: "loop10k",
+    twin: "loop10k_bpf_loop",
+  },
   ...[1, 8, 32].map((n): Workload => ({
     ...xdp(`recursion_d${n}`, `recursion depth ${n} vs ${n + 1} tail calls`, 20_000, [
       { name: "STATE", ebpfOnly: true, compare: false },

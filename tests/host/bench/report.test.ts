@@ -168,6 +168,9 @@ test("workload registry: unique names, paths under bench/, quick selection, repe
   const rec = findWorkload("recursion_d32")!;
   assert.match(nativeImagePath(rec), /bench\/recursion\/target\/iu\/bench_recursion\.iu$/);
   assert.match(ebpfObjectPath(rec), /bench\/recursion\/target\/recursion\.bpf\.o$/);
+  const bl = findWorkload("loop10k_bpf_loop")!;
+  assert.match(nativeImagePath(bl), /bench\/loop10k\/target\/iu\/bench_loop10k\.iu$/);
+  assert.match(ebpfObjectPath(bl), /bench\/loop10k\/target\/loop10k_bpf_loop\.bpf\.o$/);
   assert.deepEqual(
     selectWorkloads({ only: ["fnv1a"] }).map((w) => w.name),
     ["fnv1a"],
