@@ -44,6 +44,7 @@ int iu_elf_seg_of(const struct iu_elf *e, u64 addr, u64 size, bool file);
 const char *iu_elf_sec_name(const struct iu_elf *e, const Elf64_Shdr *sh);
 
 void *iu_runtime_lookup(const char *name);
+void *iu_runtime_denied_helper(void);
 u32 iu_hook_default(enum bpf_prog_type type);
 unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog);
 

@@ -16,6 +16,7 @@
 #include <linux/ctype.h>
 #include <linux/filter.h>
 #include <linux/overflow.h>
+#include <linux/perf_event.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -280,6 +281,71 @@ static int iu_alloc_image(struct iu_load *l)
 	return 0;
 }
 
+/*
+ * What the verifier records about a program when it sees a call of the
+ * helper, and the run and attach paths rely on.
+ */
+static int iu_helper_effects(struct iu_load *l, enum bpf_func_id id)
+{
+	struct bpf_prog *prog = l->prog;
+
+	switch (id) {
+	case BPF_FUNC_get_route_realm:
+		prog->dst_needed = 1;
+		break;
+	case BPF_FUNC_get_prandom_u32:
+		bpf_user_rnd_init_once();
+		break;
+	case BPF_FUNC_override_return:
+		/* attach then requires an error-injectable function */
+		prog->kprobe_override = 1;
+		break;
+	case BPF_FUNC_get_stack:
+	case BPF_FUNC_get_task_stack:
+#ifdef CONFIG_PERF_EVENTS
+		if (!prog->has_callchain_buf) {
+			int err = get_callchain_buffers(sysctl_perf_event_max_stack);
+
+			if (err) {
+				iu_log(l->log, "cannot get callchain buffers (%d)", err);
+				return err;
+			}
+			prog->has_callchain_buf = true;
+		}
+#endif
+		if (id == BPF_FUNC_get_stack)
+			prog->call_get_stack = true;
+		break;
+	case BPF_FUNC_get_stackid:
+		prog->call_get_stack = true;
+		break;
+	case BPF_FUNC_get_func_ip:
+		prog->call_get_func_ip = true;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Does another program type declared in the image allow helper @id? */
+static bool iu_helper_elsewhere(struct iu_load *l, enum bpf_func_id id)
+{
+	const struct iu_elf *e = &l->elf;
+	const struct iu_prog_def *defs = (const void *)(e->data + e->progs->sh_offset);
+	unsigned int i, n = e->progs->sh_size / sizeof(*defs);
+	const struct bpf_verifier_ops *ops;
+
+	for (i = 0; i < n; i++) {
+		if (defs[i].prog_type == l->prog->type)
+			continue;
+		ops = iu_verifier_ops(defs[i].prog_type);
+		if (ops && ops->get_func_proto(id, l->prog))
+			return true;
+	}
+	return false;
+}
+
 static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
 {
 	struct bpf_prog *prog = l->prog;
@@ -297,9 +363,17 @@ static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
 			return -EACCES;
 		}
 		fn = iu_verifier_ops(prog->type)->get_func_proto(id, prog);
+		if (!fn && iu_helper_elsewhere(l, id)) {
+			/*
+			 * Allowed for another program of the image, not for
+			 * this one: bind a trap that stops the program.
+			 */
+			*val = (u64)(unsigned long)iu_runtime_denied_helper();
+			return 0;
+		}
 		if (!fn) {
-			iu_log(l->log, "helper %s not allowed for program type %u",
-			       name, prog->type);
+			iu_log(l->log, "helper %s not allowed for any program type of the image",
+			       name);
 			return -EACCES;
 		}
 		if (!fn->func || (fn->allowed && !fn->allowed(prog)) ||
@@ -308,7 +382,7 @@ static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
 			return -EACCES;
 		}
 		*val = (u64)(unsigned long)fn->func;
-		return 0;
+		return iu_helper_effects(l, id);
 	}
 	if (!strncmp(name, "iu_", 3)) {
 		addr = iu_runtime_lookup(name);

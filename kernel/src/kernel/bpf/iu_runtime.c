@@ -76,18 +76,26 @@ miss:
 	return img->hook_default;
 }
 
-static void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
-		     u32 line, u32 col)
+/* The innermost native program running on this CPU, or NULL. */
+static struct iu_frame *iu_current(void)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
 	unsigned int d = READ_ONCE(c->depth);
+
+	if (WARN_ONCE(!d || d > IU_MAX_NEST, "iu: runtime call outside a native program"))
+		return NULL;
+	return &c->frame[d - 1];
+}
+
+static void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
+		     u32 line, u32 col)
+{
+	struct iu_frame *f = iu_current();
 	const struct bpf_prog *prog;
 	struct bpf_iu_image *img;
-	struct iu_frame *f;
 
-	if (WARN_ONCE(!d || d > IU_MAX_NEST, "iu: panic call outside a native program"))
+	if (!f)
 		return;
-	f = &c->frame[d - 1];
 	prog = f->prog;
 	img = prog->aux->iu_image;
 	atomic64_inc(&img->panics);
@@ -98,6 +106,32 @@ static void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
 		       line, col,
 		       (int)min_t(u64, msg_len, 256), msg ? (const char *)msg : "");
 	iu_unwind(&f->sp, img->hook_default);
+}
+
+/*
+ * Bound to a helper import that another program type of the image may use
+ * but the running program's type may not: stop the program like a panic.
+ */
+static u64 iu_denied_helper(void)
+{
+	struct iu_frame *f = iu_current();
+	const struct bpf_prog *prog;
+	struct bpf_iu_image *img;
+
+	if (!f)
+		return 0;
+	prog = f->prog;
+	img = prog->aux->iu_image;
+	atomic64_inc(&img->panics);
+	if (__ratelimit(&iu_panic_rs))
+		pr_err("iu: program %s (id %u) called a helper its type may not use\n",
+		       prog->aux->name, prog->aux->id);
+	iu_unwind(&f->sp, img->hook_default);
+}
+
+void *iu_runtime_denied_helper(void)
+{
+	return iu_denied_helper;
 }
 
 static u64 iu_skb_data(const struct sk_buff *skb, u64 *data_end)
