@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { runWorkload, type GuestConfig } from "../../../src/bench/guest.js";
 import { straightLineProgram } from "../../../src/bench/extras.js";
-import { ebpfObjectPath, nativeImagePath, WORKLOADS } from "../../../src/bench/workloads.js";
+import {
+  ebpfObjectPath,
+  findWorkload,
+  nativeImagePath,
+  WORKLOADS,
+  type Workload,
+} from "../../../src/bench/workloads.js";
 import { BpfProgram, ProgType } from "../../../src/loader/index.js";
 
 const inVm = process.getuid?.() === 0 && existsSync("/sys/fs/bpf") && existsSync("/sys/kernel/tracing");
@@ -42,5 +48,26 @@ test(
     } finally {
       p.close();
     }
+  },
+);
+
+test(
+  "a pair that computes different results is refused before timing",
+  { skip: inVm ? false : "needs the VM" },
+  () => {
+    // Native xdp_empty against the eBPF twin of fnv1a: both pass, but only one writes the hash.
+    const w: Workload = {
+      ...findWorkload("xdp_empty")!,
+      name: "mismatch",
+      dir: "xdp_empty",
+      twin: "../../fnv1a/target/fnv1a",
+    };
+    const missing = [nativeImagePath(w), ebpfObjectPath(w)].filter((p) => !existsSync(p));
+    assert.deepEqual(missing, [], "run iu bench --build-only on the host first");
+    const r = runWorkload(w, { ...cfg, checkOnly: false }, () => {});
+    assert.equal(r.checked, false);
+    assert.match(r.error ?? "", /disagree: output packets differ from byte 0/);
+    assert.equal(r.native, undefined);
+    assert.equal(r.ebpf, undefined);
   },
 );
