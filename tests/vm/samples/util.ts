@@ -4,7 +4,7 @@
  * with its maps pinned), and packet builders for test runs.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
@@ -30,31 +30,44 @@ export function loadNative(sample: string): IuObject {
   return IuObject.open(imagePath(sample)).load();
 }
 
-/** Compiles samples/NAME/NAME.bpf.c (or another file of the sample) with clang -target bpf. */
+/** Where the host's test run (tests/host/sdk/vm-images) leaves a sample's compiled twin. */
+export function prebuiltTwin(sample: string, file = `${sample}.bpf.c`): string {
+  return join(repoRoot, "samples", sample, "target", "twin", file.replace(/\.c$/, ".o"));
+}
+
+/** clang arguments for a twin (`-O2 -g -target bpf`, the samples' include directory). */
+export function twinClangArgs(sample: string, file: string, out: string, defines: string[] = []): string[] {
+  return [
+    "-O2",
+    "-g",
+    "-target",
+    "bpf",
+    `-I/usr/include/${process.arch === "x64" ? "x86_64" : "aarch64"}-linux-gnu`,
+    "-I",
+    join(repoRoot, "samples", "include"),
+    ...defines.map((d) => `-D${d}`),
+    "-c",
+    join(repoRoot, "samples", sample, file),
+    "-o",
+    out,
+  ];
+}
+
+/**
+ * Compiles samples/NAME/NAME.bpf.c (or another file of the sample) with clang -target bpf,
+ * or uses the object the host compiled from the same source (clang under TCG is slow).
+ */
 export function compileTwin(
   sample: string,
   file = `${sample}.bpf.c`,
   defines: string[] = [],
 ): { obj?: string; stderr: string } {
+  const pre = prebuiltTwin(sample, file);
+  const src = join(repoRoot, "samples", sample, file);
+  if (!defines.length && existsSync(pre) && statSync(pre).mtimeMs >= statSync(src).mtimeMs)
+    return { obj: pre, stderr: "" };
   const out = join(mkdtempSync(join(tmpdir(), "iu-twin-")), file.replace(/\.c$/, ".o"));
-  const r = spawnSync(
-    "clang",
-    [
-      "-O2",
-      "-g",
-      "-target",
-      "bpf",
-      `-I/usr/include/${process.arch === "x64" ? "x86_64" : "aarch64"}-linux-gnu`,
-      "-I",
-      join(repoRoot, "samples", "include"),
-      ...defines.map((d) => `-D${d}`),
-      "-c",
-      join(repoRoot, "samples", sample, file),
-      "-o",
-      out,
-    ],
-    { encoding: "utf8" },
-  );
+  const r = spawnSync("clang", twinClangArgs(sample, file, out, defines), { encoding: "utf8" });
   return r.status === 0 ? { obj: out, stderr: r.stderr } : { stderr: r.stderr };
 }
 
