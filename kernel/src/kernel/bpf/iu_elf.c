@@ -46,6 +46,18 @@ int iu_elf_seg_of(const struct iu_elf *e, u64 addr, u64 size, bool file)
 	return -1;
 }
 
+/*
+ * A section the kernel reads both from the file (sh_offset) and from the
+ * loaded image (sh_addr) must be the same bytes in both places.
+ */
+static bool iu_elf_sec_consistent(const struct iu_elf *e, const Elf64_Shdr *sh)
+{
+	int i = iu_elf_seg_of(e, sh->sh_addr, sh->sh_size, true);
+
+	return i >= 0 &&
+	       sh->sh_offset == e->seg[i].offset + (sh->sh_addr - e->seg[i].vaddr);
+}
+
 static int iu_elf_check_header(struct iu_elf *e, struct bpf_verifier_log *log)
 {
 	const Elf64_Ehdr *eh = e->ehdr;
@@ -203,9 +215,9 @@ static int iu_elf_check_sections(struct iu_elf *e, struct bpf_verifier_log *log)
 
 	if (!e->progs || e->progs->sh_type != SHT_PROGBITS ||
 	    !e->progs->sh_size || e->progs->sh_size % sizeof(struct iu_prog_def) ||
-	    iu_elf_seg_of(e, e->progs->sh_addr, e->progs->sh_size, true) < 0 ||
+	    !iu_elf_sec_consistent(e, e->progs) ||
 	    e->progs->sh_addr % 8) {
-		iu_log(log, ".iu.progs missing, empty, misaligned or not in a loaded segment");
+		iu_log(log, ".iu.progs missing, empty, misaligned or not the same bytes in file and segment");
 		return -ENOEXEC;
 	}
 	if (e->maps) {
@@ -218,8 +230,9 @@ static int iu_elf_check_sections(struct iu_elf *e, struct bpf_verifier_log *log)
 			return -ENOEXEC;
 		}
 		s = iu_elf_seg_of(e, e->maps->sh_addr, e->maps->sh_size, true);
-		if (e->maps->sh_size && (s < 0 || !(e->seg[s].flags & PF_W))) {
-			iu_log(log, ".iu.maps is not inside a writable loaded segment");
+		if (e->maps->sh_size &&
+		    (!iu_elf_sec_consistent(e, e->maps) || !(e->seg[s].flags & PF_W))) {
+			iu_log(log, ".iu.maps not the same bytes in file and a writable segment");
 			return -ENOEXEC;
 		}
 	}
