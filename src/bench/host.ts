@@ -34,7 +34,7 @@ export interface BenchOptions {
   plot?: string;
   /** Only these workloads (default: all). */
   only?: string[];
-  /** Skip the extra workloads (syscall loop, load time, recursion). */
+  /** Skip the load-time workload (the only "extra": not a native/eBPF pair of one program). */
   noExtras?: boolean;
   timeoutSec?: number;
   log?: (s: string) => void;

@@ -22,7 +22,7 @@ export function registerBenchCommands(program: Command): void {
     .option("--plot <file.svg>", "write an SVG plot")
     .option("--wall", "plain TCG wall time (median and spread) instead of instruction counting")
     .option("--only <workload...>", "only these workloads")
-    .option("--no-extras", "skip the syscall-loop, load-time and recursion workloads")
+    .option("--no-extras", "skip the load-time workload")
     .option("--timeout <s>", "VM timeout in seconds")
     .option("--build-only", "only build the native images and eBPF twins (for the in-VM smoke test)")
     .action(async (o: BenchCliOptions) => {
