@@ -31,8 +31,9 @@ export function loadNative(sample: string): IuObject {
 }
 
 /** Where the host's test run (tests/host/sdk/vm-images) leaves a sample's compiled twin. */
-export function prebuiltTwin(sample: string, file = `${sample}.bpf.c`): string {
-  return join(repoRoot, "samples", sample, "target", "twin", file.replace(/\.c$/, ".o"));
+export function prebuiltTwin(sample: string, file = `${sample}.bpf.c`, defines: string[] = []): string {
+  const tag = defines.map((d) => `.${d.replace(/[^A-Za-z0-9_]/g, "_")}`).join("");
+  return join(repoRoot, "samples", sample, "target", "twin", file.replace(/\.c$/, `${tag}.o`));
 }
 
 /** clang arguments for a twin (`-O2 -g -target bpf`, the samples' include directory). */
@@ -62,10 +63,9 @@ export function compileTwin(
   file = `${sample}.bpf.c`,
   defines: string[] = [],
 ): { obj?: string; stderr: string } {
-  const pre = prebuiltTwin(sample, file);
+  const pre = prebuiltTwin(sample, file, defines);
   const src = join(repoRoot, "samples", sample, file);
-  if (!defines.length && existsSync(pre) && statSync(pre).mtimeMs >= statSync(src).mtimeMs)
-    return { obj: pre, stderr: "" };
+  if (existsSync(pre) && statSync(pre).mtimeMs >= statSync(src).mtimeMs) return { obj: pre, stderr: "" };
   const out = join(mkdtempSync(join(tmpdir(), "iu-twin-")), file.replace(/\.c$/, ".o"));
   const r = spawnSync("clang", twinClangArgs(sample, file, out, defines), { encoding: "utf8" });
   return r.status === 0 ? { obj: out, stderr: r.stderr } : { stderr: r.stderr };
