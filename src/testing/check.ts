@@ -29,7 +29,7 @@ const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
 export function rustCrates(): string[] {
   const out: string[] = [];
   if (existsSync(join(repoRoot, "sdk", "Cargo.toml"))) out.push(join(repoRoot, "sdk"));
-  for (const top of ["samples", "templates", "tests/fixtures/native"]) {
+  for (const top of ["samples", "bench", "templates", "tests/fixtures/native"]) {
     const dir = join(repoRoot, top);
     if (!existsSync(dir)) continue;
     for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -11,6 +11,7 @@ import { repoRoot } from "../env/paths.js";
 import { runVm, reportVmResult } from "../env/vm.js";
 import { buildKernel } from "../env/kernel.js";
 import { buildSamples } from "../toolchain/samples.js";
+import { prepareAll as buildBenchPrograms } from "../bench/host.js";
 
 export interface TestRunOptions {
   hostOnly?: boolean;
@@ -88,6 +89,8 @@ export async function runAllTests(opts: TestRunOptions): Promise<number> {
       await buildKernel({ flavour: opts.flavour });
       // The in-VM tests load the samples' signed images from their default outputs.
       for (const b of buildSamples()) process.stdout.write(`built ${b.name}: ${b.size} bytes\n`);
+      // ...and the benchmark programs with their eBPF twins for the bench smoke test.
+      process.stdout.write(`built ${buildBenchPrograms().length} benchmark workloads\n`);
       const r = await runVm(["node", ...nodeTestArgs, ...files], {
         smp: 2,
         memMiB: 2048,
