@@ -7,6 +7,7 @@
 
 use core::ffi::c_void;
 
+#[cfg(target_os = "none")]
 #[allow(missing_docs)]
 pub(crate) mod sys {
     use core::ffi::c_void;
@@ -104,6 +105,10 @@ pub(crate) mod sys {
         pub fn iu_skb_len(skb: *const c_void) -> u32;
     }
 }
+
+// Host builds: the same functions, backed by the user-space test backend.
+#[cfg(not(target_os = "none"))]
+pub(crate) use crate::host::sys;
 
 /// `bpf_get_current_pid_tgid()`: thread group id (the user-visible pid) in the upper 32
 /// bits, thread id in the lower 32 bits.

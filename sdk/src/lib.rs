@@ -36,9 +36,14 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+#[cfg(not(target_os = "none"))]
+extern crate std;
+
 pub mod ctx;
 pub mod decl;
 pub mod helpers;
+#[cfg(not(target_os = "none"))]
+pub mod host;
 pub mod maps;
 pub mod net;
 mod panic;

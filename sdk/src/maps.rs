@@ -38,6 +38,10 @@ pub mod map_type {
     pub const RINGBUF: u32 = 27;
 }
 
+#[cfg(not(target_os = "none"))]
+#[path = "host/maps_view.rs"]
+pub(crate) mod host_view;
+
 /// Flags for `update`: `BPF_ANY` (create or replace).
 pub const BPF_ANY: u64 = 0;
 /// Flags for `update`: `BPF_NOEXIST` (create only).
@@ -99,6 +103,8 @@ impl MapDef {
 
     /// The kernel's `struct bpf_map *`, written at load time before any run.
     fn ptr(&self) -> *mut c_void {
+        #[cfg(not(target_os = "none"))]
+        host_view::bind(self);
         self.kptr.load(Ordering::Relaxed) as *mut c_void
     }
 
