@@ -7,6 +7,7 @@ import { registerBenchCommands } from "./bench.js";
 import { registerEnvCommands } from "./env.js";
 import { registerGenCommands } from "./gen.js";
 import { registerLoaderCommands } from "./loader.js";
+import { registerTestCommands } from "./test.js";
 import { registerToolchainCommands } from "./toolchain.js";
 
 export async function main(argv: string[]): Promise<void> {
@@ -19,5 +20,6 @@ export async function main(argv: string[]): Promise<void> {
   registerToolchainCommands(program);
   registerBenchCommands(program);
   registerGenCommands(program);
+  registerTestCommands(program);
   await program.parseAsync(argv);
 }

@@ -79,7 +79,7 @@ function checkTools(): void {
 }
 
 /** The cargo home the toolchain owns: offline, crates-io replaced by rust-src's vendor dir. */
-function cargoHome(): string {
+export function cargoHome(): string {
   const home = cacheDir("rust", "cargo-home");
   mkdirSync(home, { recursive: true });
   const cfg =

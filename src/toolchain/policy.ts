@@ -404,6 +404,39 @@ export function scanSource(src: string, file: string, isRoot: boolean): Violatio
   }
   if (isRoot && !noStd)
     out.push({ rule: "no-std", file, line: 1, col: 1, detail: "the crate root must start with #![no_std]" });
+  // Items under exactly #[cfg(test)] are never compiled into an image: host tests (iu test)
+  // may use std there. Every other rule still applies to them.
+  const tests = cfgTestRanges(t);
+  const after = (x: Violation, a: Token): boolean => x.line > a.line || (x.line === a.line && x.col >= a.col);
+  const before = (x: Violation, b: Token): boolean =>
+    x.line < b.line || (x.line === b.line && x.col <= b.col);
+  const inTest = (x: Violation): boolean => tests.some(([a, b]) => after(x, a) && before(x, b));
+  return out.filter(
+    (x) =>
+      !(
+        (x.rule === "no-std" || x.rule === "no-alloc") &&
+        !x.detail.startsWith("the crate root") &&
+        inTest(x)
+      ),
+  );
+}
+
+/** Token ranges of the items annotated `#[cfg(test)]` (attribute to the item's closing brace or `;`). */
+function cfgTestRanges(t: Token[]): [Token, Token][] {
+  const out: [Token, Token][] = [];
+  for (let k = 0; k + 6 < t.length; k++) {
+    const seq = t.slice(k, k + 7).map((x) => x.text);
+    if (seq.join(" ") !== "# [ cfg ( test ) ]") continue;
+    let depth = 0;
+    let j = k + 7;
+    for (; j < t.length; j++) {
+      const x = t[j].text;
+      if (x === "{") depth++;
+      else if (x === "}" && --depth === 0) break;
+      else if (x === ";" && depth === 0) break;
+    }
+    out.push([t[k], t[Math.min(j, t.length - 1)]]);
+  }
   return out;
 }
 
