@@ -40,3 +40,31 @@ fn xdp1(ctx: &mut XdpContext) -> XdpAction {
 }
 
 iu::xdp!(xdp1);
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use iu::host::Packet;
+    use std::vec;
+
+    /// Ethernet + IPv4 header with the given protocol (rest zero).
+    fn ipv4(proto: u8) -> std::vec::Vec<u8> {
+        let mut p = vec![0u8; 14 + 20 + 8];
+        p[12..14].copy_from_slice(&ETH_P_IP.to_be_bytes());
+        p[14] = 0x45;
+        p[14 + 9] = proto;
+        p
+    }
+
+    #[test]
+    fn counts_per_protocol_and_drops() {
+        let mut pkt = Packet::new(&ipv4(17));
+        assert_eq!(pkt.xdp(xdp1), XdpAction::Drop);
+        iu::host::set_cpu(1);
+        assert_eq!(Packet::new(&ipv4(17)).xdp(xdp1), XdpAction::Drop);
+        assert_eq!(Packet::new(&ipv4(6)).xdp(xdp1), XdpAction::Drop);
+        assert_eq!(RXCNT.host_values(&17), vec![1, 1]);
+        assert_eq!(RXCNT.host_values(&6), vec![0, 1]);
+    }
+}
