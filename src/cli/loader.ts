@@ -17,7 +17,10 @@ import {
   listLinks,
   parseBytes,
   parseTarget,
+  PerfEventArrayReader,
   progTypeNames,
+  RingBufReader,
+  hexBytes,
   splitPerCpu,
   TraceReader,
   unpinLink,
@@ -408,6 +411,58 @@ export function registerLoaderCommands(program: Command): void {
         out(`deleted key ${keyText}`);
       }),
     );
+
+  map
+    .command("events")
+    .description("stream the records of a ring buffer or perf event array map until SIGINT or --timeout")
+    .argument("<map>", "id or pinned path of a ringbuf or perf_event_array map")
+    .option("--timeout <s>", "stop after this many seconds", int)
+    .addOption(jsonOpt())
+    .action(async (ref: string, o: { timeout?: number; json?: boolean }) => {
+      const m = BpfMap.open(ref);
+      let consume: () => { cpu?: number; data: Buffer }[];
+      let close: () => void;
+      if (m.info.type === 27) {
+        const r = new RingBufReader(m);
+        consume = () => r.consume().map((data) => ({ data }));
+        close = () => r.close();
+      } else if (m.info.type === 4) {
+        const r = new PerfEventArrayReader(m);
+        consume = () => r.consume();
+        close = () => r.close();
+      } else {
+        m.close();
+        throw new IuError(
+          `map ${m.id} (${m.name}) is a ${m.typeName} map, not a ringbuf or perf_event_array`,
+        );
+      }
+      const { promise, signal } = untilSignal();
+      err(`iu: reading map ${m.id} (${m.name}, ${m.typeName}); Ctrl-C to stop`);
+      const timer =
+        o.timeout !== undefined ? setTimeout(() => process.emit("SIGTERM"), o.timeout * 1000) : undefined;
+      const pump = (async () => {
+        while (!signal.aborted) {
+          const recs = consume();
+          for (const r of recs) {
+            if (o.json)
+              out(
+                JSON.stringify({
+                  ...(r.cpu !== undefined ? { cpu: r.cpu } : {}),
+                  length: r.data.length,
+                  hex: r.data.toString("hex"),
+                }),
+              );
+            else out(`${r.cpu !== undefined ? `cpu${r.cpu} ` : ""}${r.data.length}B: ${hexBytes(r.data)}`);
+          }
+          if (!recs.length) await new Promise((res) => setTimeout(res, 50));
+        }
+      })();
+      await promise;
+      await pump;
+      if (timer) clearTimeout(timer);
+      close();
+      m.close();
+    });
 
   program
     .command("trace")

@@ -304,3 +304,47 @@ test("an eBPF program (clang) and a native program update one shared map", { ski
     rmSync(dir, { recursive: true });
   }
 });
+
+const ringbufImage = join(repoRoot, "samples", "ringbuf_events", "target", "iu", "ringbuf_events.iu");
+
+test(
+  "iu map events streams a native program's ring buffer records",
+  {
+    skip: skip || (existsSync(ringbufImage) ? false : `no ${ringbufImage}: iu build samples/ringbuf_events`),
+  },
+  async () => {
+    const obj = IuObject.open(ringbufImage).load();
+    obj.attach();
+    const events = obj.map("EVENTS");
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, "bin", "iu.js"), "map", "events", String(events.id), "--json", "--timeout", "300"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise((r) => child.on("close", r));
+    try {
+      for (let i = 0; i < 600 && !/reading map/.test(stderr); i++) await sleep(100);
+      assert.match(stderr, /reading map \d+ \(EVENTS, ringbuf\)/);
+      const trueComm = Buffer.from("true").toString("hex");
+      for (let i = 0; i < 100 && !stdout.includes(trueComm); i++) {
+        spawnSync("/bin/true");
+        await sleep(100);
+      }
+      const recs = stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { length: number; hex: string });
+      const exec = recs.find((r) => r.hex.startsWith("01000000") && r.hex.slice(32).startsWith(trueComm));
+      assert.ok(exec, stdout + stderr);
+      assert.equal(exec.length, 32);
+    } finally {
+      child.kill("SIGINT");
+      await closed;
+      obj.close();
+    }
+  },
+);
