@@ -31,10 +31,12 @@
 use std::prelude::rust_2024::*;
 
 mod ctx;
+pub mod json;
 mod state;
 pub(crate) mod sys;
 
 pub use ctx::{Kprobe, Packet, PerfEvent, RawTracepoint, Skb, Tracepoint};
+pub use json::{Json, to_hex};
 pub(crate) use state::with;
 pub use state::{
     Redirect, cpu, kernel_memory, nr_cpus, override_returns, redirects, reset, set_call_budget,
