@@ -24,6 +24,7 @@ pub enum Json {
 impl Json {
     /// Parses `text`; panics with the byte offset on malformed input (it is test data).
     pub fn parse(text: &str) -> Json {
+        super::state::install_hook();
         let b = text.as_bytes();
         let mut i = 0;
         let v = value(b, &mut i);
@@ -83,7 +84,10 @@ impl Json {
     /// The bytes of a hex string (`"0a00ff"`).
     pub fn hex(&self) -> Vec<u8> {
         let s = self.str();
-        assert!(s.len().is_multiple_of(2), "fixture JSON: odd-length hex string");
+        assert!(
+            s.len().is_multiple_of(2),
+            "fixture JSON: odd-length hex string"
+        );
         (0..s.len() / 2)
             .map(|i| {
                 u8::from_str_radix(&s[2 * i..2 * i + 2], 16)

@@ -60,6 +60,15 @@ pub mod errno {
     pub const EINVAL: i64 = 22;
 }
 
+/// A [`Pod`](crate::Pod) value from its bytes (e.g. a fixture's hex); missing bytes are zero.
+pub fn pod_from_bytes<T: crate::Pod>(b: &[u8]) -> T {
+    let mut v: T = crate::pod::zeroed();
+    let n = b.len().min(core::mem::size_of::<T>());
+    // SAFETY: T is Pod (any bytes are a valid T); at most size_of::<T>() bytes are written.
+    unsafe { core::ptr::copy_nonoverlapping(b.as_ptr(), &mut v as *mut T as *mut u8, n) };
+    v
+}
+
 /// Formats `bpf_trace_printk` output as the kernel does (integer conversions only).
 pub(crate) fn format_printk(fmt: &[u8], args: [u64; 3]) -> String {
     let mut out = String::new();

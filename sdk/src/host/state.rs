@@ -264,7 +264,8 @@ pub fn set_time_budget(d: Duration) {
     with(|s| s.time_budget = d);
 }
 
-fn install_hook() {
+/// Reports panics as the kernel runtime does (`... panicked at FILE:LINE:COL: MSG`).
+pub(crate) fn install_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let prev = std::panic::take_hook();
@@ -282,7 +283,7 @@ fn install_hook() {
             };
             let t = std::thread::current();
             std::eprintln!(
-                "iu: program panicked at {file}:{line}:{col}: {msg} (test {})",
+                "iu: program in test {} panicked at {file}:{line}:{col}: {msg}",
                 t.name().unwrap_or("?")
             );
             if std::env::var_os("IU_TEST_FULL_PANIC").is_some() {
