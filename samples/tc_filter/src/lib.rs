@@ -46,3 +46,39 @@ fn tc_filter(ctx: &mut TcContext) -> TcAction {
 }
 
 iu::tc!(tc_filter);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iu::host::{Json, Packet};
+
+    /// The same packets and expectations as the VM test (tests/vm/samples/tc_filter.test.ts).
+    #[test]
+    fn agrees_with_the_vm_fixture() {
+        let f = Json::parse(include_str!("../fixture.json"));
+        PORT.update(&0, &(f.get("port").int() as u32), BPF_ANY)
+            .unwrap();
+        for c in f.get("cases").items() {
+            let verdict = Packet::new(&c.get("packet").hex()).tc(tc_filter);
+            assert_eq!(verdict as i32 as i128, c.get("retval").int(), "{c:?}");
+        }
+        for (k, v) in f.get("maps").get("STATS").members() {
+            assert_eq!(
+                STATS.get(&k.parse().unwrap()).unwrap() as i128,
+                v.int(),
+                "STATS[{k}]"
+            );
+        }
+    }
+
+    #[test]
+    fn no_port_configured_passes_everything() {
+        let pkt = Json::parse(include_str!("../fixture.json"))
+            .get("cases")
+            .items()[0]
+            .get("packet")
+            .hex();
+        assert_eq!(Packet::new(&pkt).tc(tc_filter), TcAction::Ok);
+        assert_eq!(STATS.get(&0), Some(1));
+    }
+}

@@ -67,4 +67,22 @@ mod tests {
         assert_eq!(RXCNT.host_values(&17), vec![1, 1]);
         assert_eq!(RXCNT.host_values(&6), vec![0, 1]);
     }
+
+    /// The same packets and expectations as the VM test (tests/vm/samples/xdp1.test.ts).
+    #[test]
+    fn agrees_with_the_vm_fixture() {
+        let f = iu::host::Json::parse(include_str!("../fixture.json"));
+        for c in f.get("cases").items() {
+            for _ in 0..f.get("repeat").int() {
+                let verdict = Packet::new(&c.get("packet").hex()).xdp(xdp1);
+                assert_eq!(verdict as i128, c.get("retval").int());
+            }
+        }
+        let expected = f.get("maps").get("RXCNT").members();
+        for k in 0..256u32 {
+            let sum: u64 = RXCNT.host_values(&k).iter().sum();
+            let want = expected.iter().find(|(n, _)| *n == std::format!("{k}"));
+            assert_eq!(sum as i128, want.map_or(0, |(_, v)| v.int()), "RXCNT[{k}]");
+        }
+    }
 }

@@ -81,3 +81,37 @@ fn xdp_tx_tunnel(ctx: &mut XdpContext) -> XdpAction {
 }
 
 iu::xdp!(xdp_tx_tunnel);
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use iu::host::{Json, Packet, pod_from_bytes, to_hex};
+
+    /// The same packets as the VM test (tests/vm/samples/xdp_tx_tunnel.test.ts): verdicts,
+    /// output packets byte for byte, tunnelled bytes per protocol.
+    #[test]
+    fn agrees_with_the_vm_fixture() {
+        let f = Json::parse(include_str!("../fixture.json"));
+        let config: Config = pod_from_bytes(&f.get("config").hex());
+        CONFIG.update(&0, &config, BPF_ANY).unwrap();
+        for c in f.get("cases").items() {
+            let mut pkt = Packet::new(&c.get("packet").hex());
+            let verdict = pkt.xdp(xdp_tx_tunnel);
+            if std::env::var_os("IU_FIXTURE_PRINT").is_some() {
+                // Regenerating the fixture: print, do not compare.
+                std::println!("out {}", to_hex(pkt.data()));
+                continue;
+            }
+            assert_eq!(verdict as i128, c.get("retval").int());
+            assert_eq!(to_hex(pkt.data()), c.get("out").str());
+        }
+        for (k, v) in f.get("maps").get("TXBYTES").members() {
+            if std::env::var_os("IU_FIXTURE_PRINT").is_some() {
+                break;
+            }
+            let sum: u64 = TXBYTES.host_values(&k.parse().unwrap()).iter().sum();
+            assert_eq!(sum as i128, v.int(), "TXBYTES[{k}]");
+        }
+    }
+}
