@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadNative, packet, sampleSkip, tryLoadTwin, u32Key } from "./util.js";
+import { loadFixture } from "./fixture.js";
 
 function evalTs(s: string): { value: bigint; nodes: number } | undefined {
   let pos = 0;
@@ -74,4 +75,28 @@ test("expr_eval: the verifier refuses the recursive eBPF version", { skip: sampl
   const why = r.log.split("\n").filter((l) => /recursive call|call stack of|back-edge/.test(l));
   console.log(`expr_eval: verifier refused the eBPF version: ${why.join(" | ")}`);
   assert.ok(why.length > 0, r.log);
+});
+
+test("expr_eval: the kernel agrees with the host test's fixture", { skip: sampleSkip("expr_eval") }, () => {
+  const f = loadFixture("expr_eval");
+  const obj = loadNative("expr_eval");
+  try {
+    for (const c of f.cases) {
+      const r = obj.program("expr_eval").testRun({ data: Buffer.from(c.packet, "hex") });
+      assert.equal(r.retval, c.retval, `verdict for ${c.expr}`);
+      if (c.value === undefined) continue;
+      assert.equal(
+        obj.map("RESULT").lookup(u32Key(0))!.readBigInt64LE(),
+        BigInt(c.value),
+        `value of ${c.expr}`,
+      );
+      assert.equal(
+        Number(obj.map("RESULT").lookup(u32Key(1))!.readBigUInt64LE()),
+        c.nodes,
+        `nodes of ${c.expr}`,
+      );
+    }
+  } finally {
+    obj.close();
+  }
 });

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadNative, loadTwin, packet, sampleSkip, u32Key } from "./util.js";
+import { loadFixture } from "./fixture.js";
 
 const cases: [Buffer, number][] = [
   [packet({ proto: 17, dport: 9 }), 2],
@@ -39,5 +40,28 @@ test("tc_filter: native and twin drop the same packets", { skip: sampleSkip("tc_
   } finally {
     obj.close();
     twin.close();
+  }
+});
+
+test("tc_filter: the kernel agrees with the host test's fixture", { skip: sampleSkip("tc_filter") }, () => {
+  const f = loadFixture("tc_filter");
+  const obj = loadNative("tc_filter");
+  try {
+    const port = Buffer.alloc(4);
+    port.writeUInt32LE(f.port!);
+    obj.map("PORT").update(u32Key(0), port);
+    for (const c of f.cases)
+      assert.equal(obj.program("tc_filter").testRun({ data: Buffer.from(c.packet, "hex") }).retval, c.retval);
+    for (const [k, v] of Object.entries(f.maps!.STATS))
+      assert.equal(
+        obj
+          .map("STATS")
+          .lookup(u32Key(Number(k)))!
+          .readBigUInt64LE(),
+        BigInt(v),
+        `STATS[${k}]`,
+      );
+  } finally {
+    obj.close();
   }
 });

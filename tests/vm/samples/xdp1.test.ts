@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadNative, loadTwin, packet, sampleSkip, u32Key, u64Sum } from "./util.js";
+import { loadFixture } from "./fixture.js";
 
 const packets = [
   packet({ proto: 17 }),
@@ -43,3 +44,17 @@ test(
     }
   },
 );
+
+test("xdp1: the kernel agrees with the host test's fixture", { skip: sampleSkip("xdp1") }, () => {
+  const f = loadFixture("xdp1");
+  const obj = loadNative("xdp1");
+  try {
+    for (const c of f.cases)
+      for (let i = 0; i < (f.repeat ?? 1); i++)
+        assert.equal(obj.program("xdp1").testRun({ data: Buffer.from(c.packet, "hex") }).retval, c.retval);
+    for (let k = 0; k < 256; k++)
+      assert.equal(u64Sum(obj.map("RXCNT").lookup(u32Key(k))), BigInt(f.maps!.RXCNT[k] ?? 0), `RXCNT[${k}]`);
+  } finally {
+    obj.close();
+  }
+});

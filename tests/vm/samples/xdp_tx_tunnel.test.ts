@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ipChecksum, loadNative, loadTwin, packet, sampleSkip, u32Key, u64Sum } from "./util.js";
+import { loadFixture } from "./fixture.js";
 
 function config(): Buffer {
   const c = Buffer.alloc(28);
@@ -55,6 +56,27 @@ test(
     } finally {
       obj.close();
       twin.close();
+    }
+  },
+);
+
+test(
+  "xdp_tx_tunnel: the kernel agrees with the host test's fixture",
+  { skip: sampleSkip("xdp_tx_tunnel") },
+  () => {
+    const f = loadFixture("xdp_tx_tunnel");
+    const obj = loadNative("xdp_tx_tunnel");
+    try {
+      obj.map("CONFIG").update(u32Key(0), Buffer.from(f.config!, "hex"));
+      for (const c of f.cases) {
+        const r = obj.program("xdp_tx_tunnel").testRun({ data: Buffer.from(c.packet, "hex") });
+        assert.equal(r.retval, c.retval);
+        assert.equal(r.dataOut.toString("hex"), c.out);
+      }
+      for (const [k, v] of Object.entries(f.maps!.TXBYTES))
+        assert.equal(u64Sum(obj.map("TXBYTES").lookup(u32Key(Number(k)))), BigInt(v), `TXBYTES[${k}]`);
+    } finally {
+      obj.close();
     }
   },
 );
