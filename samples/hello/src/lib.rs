@@ -11,3 +11,21 @@ fn hello(_ctx: &TracepointContext) -> u32 {
 }
 
 iu::tracepoint!(hello, "syscalls/sys_enter_getpid");
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use iu::host::{Json, Tracepoint};
+
+    /// The same line the VM test expects (tests/vm/samples/hello.test.ts).
+    #[test]
+    fn agrees_with_the_vm_fixture() {
+        let f = Json::parse(include_str!("../fixture.json"));
+        let pid = f.get("pid").int() as u32;
+        iu::host::set_pid_tgid(pid, pid + 1);
+        assert_eq!(Tracepoint::new(16).run(hello), 0);
+        let want = f.get("line").str().replace("PID", &std::format!("{pid}"));
+        assert_eq!(iu::host::trace_lines(), [want]);
+    }
+}
