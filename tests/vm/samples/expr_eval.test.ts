@@ -81,7 +81,7 @@ test("expr_eval: the kernel agrees with the host test's fixture", { skip: sample
   const f = loadFixture("expr_eval");
   const obj = loadNative("expr_eval");
   try {
-    for (const c of f.cases) {
+    for (const c of f.cases!) {
       const r = obj.program("expr_eval").testRun({ data: Buffer.from(c.packet, "hex") });
       assert.equal(r.retval, c.retval, `verdict for ${c.expr}`);
       if (c.value === undefined) continue;

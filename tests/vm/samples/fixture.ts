@@ -18,7 +18,10 @@ export interface Fixture {
   repeat?: number;
   port?: number;
   config?: string;
-  cases: PacketCase[];
+  cases?: PacketCase[];
+  calls?: number;
+  count?: number;
+  line?: string;
   maps?: Record<string, Record<string, string>>;
 }
 

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { attach, parseTarget, TraceReader } from "../../../src/loader/index.js";
 import { getpid, loadNative, loadTwin, sampleSkip } from "./util.js";
+import { loadFixture } from "./fixture.js";
 
 test(
   "hello: native and eBPF twin print the same line for the same getpid()",
@@ -34,3 +35,23 @@ test(
     assert.deepEqual(seen.native, seen.twin);
   },
 );
+
+test("hello: the kernel prints the host test's fixture line", { skip: sampleSkip("hello") }, async () => {
+  const f = loadFixture("hello");
+  const reader = new TraceReader({ pollMs: 20 });
+  reader.readAvailable();
+  const obj = loadNative("hello");
+  try {
+    obj.attach();
+    const pid = getpid();
+    const want = f.line!.replace("PID", String(pid));
+    const lines = await reader.collect(5000, (l) => l.message.includes(want));
+    assert.ok(
+      lines.some((l) => l.message.trim() === want),
+      JSON.stringify(lines.map((l) => l.message)),
+    );
+  } finally {
+    obj.close();
+    reader.close();
+  }
+});

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { attach, parseTarget } from "../../../src/loader/index.js";
 import { getpid, loadNative, loadTwin, sampleSkip, u32Key } from "./util.js";
+import { loadFixture } from "./fixture.js";
 
 test("map: native and twin count the same getpid() calls per pid", { skip: sampleSkip("map") }, () => {
   const obj = loadNative("map");
@@ -26,5 +27,18 @@ test("map: native and twin count the same getpid() calls per pid", { skip: sampl
   } finally {
     obj.close();
     twin.close();
+  }
+});
+
+test("map: the kernel agrees with the host test's fixture", { skip: sampleSkip("map") }, () => {
+  const f = loadFixture("map");
+  const obj = loadNative("map");
+  try {
+    obj.attach();
+    let pid = 0;
+    for (let i = 0; i < f.calls!; i++) pid = getpid();
+    assert.equal(obj.map("COUNTS").lookup(u32Key(pid))?.readBigUInt64LE(), BigInt(f.count!));
+  } finally {
+    obj.close();
   }
 });

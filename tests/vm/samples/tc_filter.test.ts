@@ -50,7 +50,7 @@ test("tc_filter: the kernel agrees with the host test's fixture", { skip: sample
     const port = Buffer.alloc(4);
     port.writeUInt32LE(f.port!);
     obj.map("PORT").update(u32Key(0), port);
-    for (const c of f.cases)
+    for (const c of f.cases!)
       assert.equal(obj.program("tc_filter").testRun({ data: Buffer.from(c.packet, "hex") }).retval, c.retval);
     for (const [k, v] of Object.entries(f.maps!.STATS))
       assert.equal(

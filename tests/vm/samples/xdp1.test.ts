@@ -49,7 +49,7 @@ test("xdp1: the kernel agrees with the host test's fixture", { skip: sampleSkip(
   const f = loadFixture("xdp1");
   const obj = loadNative("xdp1");
   try {
-    for (const c of f.cases)
+    for (const c of f.cases!)
       for (let i = 0; i < (f.repeat ?? 1); i++)
         assert.equal(obj.program("xdp1").testRun({ data: Buffer.from(c.packet, "hex") }).retval, c.retval);
     for (let k = 0; k < 256; k++)

@@ -68,7 +68,7 @@ test(
     const obj = loadNative("xdp_tx_tunnel");
     try {
       obj.map("CONFIG").update(u32Key(0), Buffer.from(f.config!, "hex"));
-      for (const c of f.cases) {
+      for (const c of f.cases!) {
         const r = obj.program("xdp_tx_tunnel").testRun({ data: Buffer.from(c.packet, "hex") });
         assert.equal(r.retval, c.retval);
         assert.equal(r.dataOut.toString("hex"), c.out);
