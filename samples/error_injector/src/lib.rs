@@ -23,3 +23,30 @@ fn inject_getpid(ctx: &KprobeContext) -> u32 {
 }
 
 iu::kprobe!(inject_getpid, "__x64_sys_getpid");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iu::host::Kprobe;
+
+    #[test]
+    fn injects_only_into_the_target_process() {
+        TARGET.update(&0, &4242, BPF_ANY).unwrap();
+        RC.update(&0, &(-14i64 as u64), BPF_ANY).unwrap();
+        iu::host::set_pid_tgid(1, 1);
+        assert_eq!(Kprobe::new(&[]).run(inject_getpid), 0);
+        assert!(iu::host::override_returns().is_empty());
+        iu::host::set_pid_tgid(4242, 4243);
+        Kprobe::new(&[]).run(inject_getpid);
+        Kprobe::new(&[]).run(inject_getpid);
+        assert_eq!(iu::host::override_returns(), [-14i64 as u64, -14i64 as u64]);
+        assert_eq!(HITS.get(&0), Some(2));
+    }
+
+    #[test]
+    fn no_target_no_injection() {
+        Kprobe::new(&[]).run(inject_getpid);
+        assert!(iu::host::override_returns().is_empty());
+        assert_eq!(HITS.get(&0), Some(0));
+    }
+}

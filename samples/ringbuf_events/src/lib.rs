@@ -49,3 +49,36 @@ fn on_exit(_ctx: &TracepointContext) -> u32 {
 
 iu::tracepoint!(on_exec, "sched/sched_process_exec");
 iu::tracepoint!(on_exit, "sched/sched_process_exit");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iu::host::Tracepoint;
+
+    #[test]
+    fn exec_and_exit_events_in_order() {
+        iu::host::set_pid_tgid(100, 100);
+        iu::host::set_uid_gid(1000, 1000);
+        iu::host::set_comm("true");
+        Tracepoint::new(32).run(on_exec);
+        Tracepoint::new(32).run(on_exit);
+        // A thread (tid != pid) exiting is not reported.
+        iu::host::set_pid_tgid(100, 101);
+        Tracepoint::new(32).run(on_exit);
+        let ev = EVENTS.host_drain_as::<Event>();
+        assert_eq!(ev.len(), 2);
+        assert_eq!((ev[0].kind, ev[0].pid, ev[0].uid), (1, 100, 1000));
+        assert_eq!(ev[1].kind, 2);
+        assert_eq!(&ev[0].comm[..5], b"true\0");
+        assert!(EVENTS.host_drain().is_empty(), "drained");
+    }
+
+    #[test]
+    fn a_full_ring_drops_events() {
+        // 64 KiB of 32-byte records (40 with the header): 1638 fit.
+        for _ in 0..2000 {
+            Tracepoint::new(32).run(on_exec);
+        }
+        assert_eq!(EVENTS.host_drain().len(), 64 * 1024 / 40);
+    }
+}

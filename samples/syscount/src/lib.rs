@@ -53,3 +53,35 @@ fn sys_exit(_ctx: &RawTracepointContext) -> u32 {
 
 iu::raw_tracepoint!(sys_enter, "sys_enter");
 iu::raw_tracepoint!(sys_exit, "sys_exit");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iu::host::RawTracepoint;
+
+    #[test]
+    fn counts_syscalls_and_latency() {
+        iu::host::set_pid_tgid(50, 51);
+        for (nr, ns) in [(39u64, 1000u64), (39, 3000), (0, 100_000)] {
+            iu::host::set_time_ns(1_000_000);
+            RawTracepoint::new(&[0, nr]).run(sys_enter);
+            iu::host::set_time_ns(1_000_000 + ns);
+            RawTracepoint::new(&[0, 0]).run(sys_exit);
+        }
+        assert_eq!(COUNTS.host_entries(), [(39, 2), (0, 1)]);
+        assert!(START.host_entries().is_empty(), "exits delete their start");
+        // log2 buckets: 1000 -> 9, 3000 -> 11, 100000 -> 16
+        assert_eq!([HIST.get(&9), HIST.get(&11), HIST.get(&16)], [Some(1); 3]);
+    }
+
+    #[test]
+    fn only_the_target_process() {
+        TARGET.update(&0, &7, BPF_ANY).unwrap();
+        iu::host::set_pid_tgid(8, 8);
+        RawTracepoint::new(&[0, 1]).run(sys_enter);
+        assert!(COUNTS.host_entries().is_empty());
+        iu::host::set_pid_tgid(7, 7);
+        RawTracepoint::new(&[0, 1]).run(sys_enter);
+        assert_eq!(COUNTS.get(&1), Some(1));
+    }
+}
