@@ -101,3 +101,40 @@ fn cpu_frequency(ctx: &TracepointContext) -> u32 {
 
 iu::tracepoint!(cpu_idle, "power/cpu_idle");
 iu::tracepoint!(cpu_frequency, "power/cpu_frequency");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iu::host::Tracepoint;
+
+    /// A cpu_idle / cpu_frequency record: `state` at 8, `cpu_id` at 12.
+    fn rec(state: u32, cpu: u32) -> Tracepoint {
+        Tracepoint::new(16).set(8, state).set(12, cpu)
+    }
+
+    #[test]
+    fn idle_time_per_cpu_and_state() {
+        iu::host::set_time_ns(1_000);
+        rec(2, 3).run(cpu_idle);
+        iu::host::set_time_ns(6_000);
+        rec(EXIT, 3).run(cpu_idle);
+        assert_eq!(IDLE_NS.get(&(3 * SLOTS + 2)), Some(5_000));
+        assert_eq!(IDLE_CNT.get(&(3 * SLOTS + 2)), Some(1));
+        // An exit without an entry, and CPUs beyond CPUS, are ignored.
+        rec(EXIT, 3).run(cpu_idle);
+        rec(1, 9).run(cpu_idle);
+        assert_eq!(IDLE_CNT.get(&(3 * SLOTS + 2)), Some(1));
+    }
+
+    #[test]
+    fn time_per_frequency_slot() {
+        iu::host::set_time_ns(0);
+        rec(1_200_000, 0).run(cpu_frequency);
+        iu::host::set_time_ns(10);
+        rec(2_400_000, 0).run(cpu_frequency);
+        // ts 0 means "never": the first change only starts the clock.
+        iu::host::set_time_ns(50);
+        rec(800_000, 0).run(cpu_frequency);
+        assert_eq!(PSTATE_NS.get(&freq_slot(2_400_000)), Some(40));
+    }
+}

@@ -50,3 +50,34 @@ fn sample(ctx: &PerfEventContext) -> u32 {
 }
 
 iu::perf_event!(sample, "cpu-clock");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iu::host::PerfEvent;
+
+    #[test]
+    fn counts_samples_per_pid_and_stack() {
+        iu::host::set_pid_tgid(9, 9);
+        iu::host::set_comm("spin");
+        iu::host::set_stack_id(Some(4));
+        for _ in 0..3 {
+            PerfEvent::new().sample_period(1_000_000).run(sample);
+        }
+        iu::host::set_stack_id(None);
+        PerfEvent::new().run(sample);
+        let c = COUNTS.host_entries();
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            (c[0].0.pid, c[0].0.kern_stack, c[0].0.user_stack, c[0].1),
+            (9, 4, 4, 3)
+        );
+        assert_eq!(
+            (c[1].0.kern_stack, c[1].1),
+            (-14, 1),
+            "no stack: -EFAULT, as in the kernel"
+        );
+        assert_eq!(&c[0].0.comm[..5], b"spin\0");
+        assert_eq!(PERIOD.get(&0), Some(0), "the last sample's period");
+    }
+}

@@ -55,3 +55,43 @@ fn seccomp(ctx: &KprobeContext) -> u32 {
 }
 
 iu::kprobe!(seccomp, "__seccomp_filter");
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use iu::host::Kprobe;
+
+    /// A task whose kernel stack ends with the user registers of a write(1, buf, 12).
+    fn fake_task() {
+        let (task, stack) = (0xffff_8880_0000_1000u64, 0xffff_c900_0000_0000u64);
+        iu::host::set_current_task(task);
+        iu::host::kernel_memory(task + 32, &stack.to_le_bytes());
+        let mut regs = [0u64; 21];
+        (regs[14], regs[13], regs[12]) = (1, 0x1000, 12);
+        let bytes: std::vec::Vec<u8> = regs.iter().flat_map(|r| r.to_le_bytes()).collect();
+        iu::host::kernel_memory(stack + THREAD_SIZE - PT_REGS_SIZE, &bytes);
+    }
+
+    #[test]
+    fn prints_the_syscall_with_its_user_arguments() {
+        fake_task();
+        Kprobe::new(&[1]).run(seccomp);
+        Kprobe::new(&[39]).run(seccomp);
+        Kprobe::new(&[500]).run(seccomp);
+        assert_eq!(
+            iu::host::trace_lines(),
+            [
+                "tracex5: write(fd=1, count=12)",
+                "tracex5: getpid()",
+                "tracex5: syscall 500"
+            ]
+        );
+    }
+
+    #[test]
+    fn unreadable_task_gives_zero_arguments() {
+        Kprobe::new(&[0]).run(seccomp);
+        assert_eq!(iu::host::trace_lines(), ["tracex5: read(fd=0, count=0)"]);
+    }
+}
