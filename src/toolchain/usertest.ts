@@ -80,10 +80,15 @@ export function assertDiff(text: string): string | null {
   if (left === undefined || right === undefined) return null;
   let i = 0;
   while (i < left.length && i < right.length && left[i] === right[i]) i++;
+  // Long values: a window around the first difference.
+  const from = Math.max(0, i - 40);
+  const cut = (s: string): string =>
+    (from > 0 ? "…" : "") + s.slice(from, from + 80) + (s.length > from + 80 ? "…" : "");
+  const at = i - from + (from > 0 ? 1 : 0);
   return (
-    `    expected (right): ${right}\n` +
-    `    actual   (left):  ${left}\n` +
-    `                      ${" ".repeat(i)}^ first difference at character ${i + 1}`
+    `    expected (right): ${cut(right)}\n` +
+    `    actual   (left):  ${cut(left)}\n` +
+    `                      ${" ".repeat(at)}^ first difference at character ${i + 1}`
   );
 }
 

@@ -282,6 +282,11 @@ pub(crate) fn install_hook() {
                 None => ("?", 0, 0),
             };
             let t = std::thread::current();
+            if msg.starts_with("iu: runaway") {
+                // Raised by the backend, not at a place in the program.
+                std::eprintln!("{msg} (test {})", t.name().unwrap_or("?"));
+                return;
+            }
             std::eprintln!(
                 "iu: program in test {} panicked at {file}:{line}:{col}: {msg}",
                 t.name().unwrap_or("?")
@@ -309,11 +314,13 @@ pub(crate) fn guarded<R>(f: impl FnOnce() -> R) -> R {
                 let now = Instant::now();
                 let r = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
                 if let Some((_, name, _, b)) = r.iter().find(|(_, _, d, _)| now > *d) {
-                    std::eprintln!(
-                        "iu: runaway program in test {name}: the handler did not return within {} ms (time budget; raise it with iu::host::set_time_budget)",
+                    // Straight to fd 2: this thread inherited a test's output capture.
+                    use std::io::Write;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "iu: runaway program in test {name}: the handler did not return within {} ms (time budget; raise it with iu::host::set_time_budget)\ntest {name} ... FAILED (runaway)",
                         b.as_millis()
                     );
-                    std::eprintln!("test {name} ... FAILED (runaway)");
                     std::process::exit(101);
                 }
             }
