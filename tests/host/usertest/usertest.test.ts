@@ -52,6 +52,12 @@ test("every sample has host tests and they pass", () => {
   }
 });
 
+test("the host backend keeps the kernel's map and helper semantics", () => {
+  const r = userTest(join(repoRoot, "tests", "host", "usertest", "backend"));
+  assert.ok(r.tests.length >= 10);
+  assert.equal(r.failed, 0, r.tests.map((t) => `${t.name}: ${t.detail ?? "ok"}`).join("\n"));
+});
+
 const xdp1 = readFileSync(join(repoRoot, "samples", "xdp1", "src", "lib.rs"), "utf8");
 
 test("a wrong expectation fails with a readable diff and the location", () => {
