@@ -7,6 +7,8 @@
 
 use core::ffi::c_void;
 
+// Every symbol declared here needs a twin with the same signature in sdk/src/host/sys.rs
+// (the user-space backend of `iu test`), or host builds and clippy fail.
 #[cfg(target_os = "none")]
 #[allow(missing_docs)]
 pub(crate) mod sys {
