@@ -169,7 +169,7 @@ export function userTest(dir: string, opts: UserTestOptions = {}): UserTestResul
 /** The report `iu test` prints for one crate. */
 export function formatUserTest(r: UserTestResult): string {
   const lines = [`== ${r.crate}`];
-  for (const t of r.tests) {
+  for (const t of [...r.tests].sort((a, b) => a.name.localeCompare(b.name))) {
     lines.push(`${t.ok ? "ok  " : "FAIL"} ${t.name}`);
     if (!t.ok && t.detail) lines.push(...t.detail.split("\n").map((l) => `     ${l}`));
   }
