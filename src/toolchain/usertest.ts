@@ -15,13 +15,22 @@ import { join, resolve } from "node:path";
 import { IuError } from "../errors.js";
 import { cacheDir } from "../env/paths.js";
 import { CARGO, RUSTC, cargoHome, readManifest, sdkPath } from "./build.js";
-import { PolicyError, checkManifest, scanCrate, type CargoMetadataPackage } from "./policy.js";
+import {
+  PolicyError,
+  checkCargoConfig,
+  checkEnvironment,
+  checkManifest,
+  scanCrate,
+  type CargoMetadataPackage,
+} from "./policy.js";
 
 export interface UserTestOptions {
   /** Run only the tests whose name contains one of these strings. */
   filter?: string[];
   /** The SDK directory (default <repo>/sdk). */
   sdkDir?: string;
+  /** The environment the policy checks (default process.env); never passed to cargo. */
+  env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
 
@@ -124,7 +133,13 @@ export function userTest(dir: string, opts: UserTestOptions = {}): UserTestResul
   const pkg = readManifest(crateDir);
   const lib = pkg.targets.find((t) => t.kind.includes("lib") || t.kind.includes("rlib"));
   if (!lib) throw new IuError(`${crateDir} has no library target (src/lib.rs)`);
-  const violations = [...checkManifest(pkg, sdkDir), ...scanCrate(crateDir, lib.src_path)];
+  // The same checks as iu build: what would not reach an image must not reach the tests.
+  const violations = [
+    ...checkEnvironment(opts.env ?? process.env),
+    ...checkCargoConfig(crateDir),
+    ...checkManifest(pkg, sdkDir),
+    ...scanCrate(crateDir, lib.src_path),
+  ];
   if (violations.length) throw new PolicyError(violations);
 
   const stageDir = cacheDir(

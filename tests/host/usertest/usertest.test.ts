@@ -42,7 +42,7 @@ test("iu test samples/xdp1 passes in seconds, without a VM", () => {
 
 test("every sample has host tests and they pass", () => {
   for (const d of sampleDirs()) {
-    const r = userTest(d);
+    const r = userTest(d, { env: {} });
     assert.ok(r.tests.length > 0, `${r.crate} has no #[test]`);
     assert.equal(
       r.failed,
@@ -53,7 +53,7 @@ test("every sample has host tests and they pass", () => {
 });
 
 test("the host backend keeps the kernel's map and helper semantics", () => {
-  const r = userTest(join(repoRoot, "tests", "host", "usertest", "backend"));
+  const r = userTest(join(repoRoot, "tests", "host", "usertest", "backend"), { env: {} });
   assert.ok(r.tests.length >= 10);
   assert.equal(r.failed, 0, r.tests.map((t) => `${t.name}: ${t.detail ?? "ok"}`).join("\n"));
 });
@@ -137,7 +137,7 @@ mod tests {
 }
 `,
   );
-  const r = userTest(dir);
+  const r = userTest(dir, { env: {} });
   const by = Object.fromEntries(r.tests.map((t) => [t.name, t]));
   assert.equal(by["tests::passes"].ok, true);
   assert.equal(by["tests::panics"].ok, false);
@@ -156,7 +156,7 @@ mod tests {
       "    #[test]\n    fn spins() {\n        iu::host::set_time_budget(core::time::Duration::from_millis(300));\n        Packet::new(&[3, 0, 0]).xdp(faulty);\n    }\n\n    #[test]\n    fn passes()",
     ),
   );
-  const s = userTest(dir, { filter: ["spins"] });
+  const s = userTest(dir, { filter: ["spins"], env: {} });
   assert.deepEqual(
     s.tests.map((t) => [t.name, t.ok]),
     [["tests::spins", false]],
@@ -193,4 +193,17 @@ test("assertDiff windows long values around the first difference", () => {
     d.split("\n").every((l) => l.length < 140),
     d,
   );
+});
+
+test("iu test refuses what iu build refuses (environment, cargo config)", () => {
+  const dir = crate("envcheck", "#![no_std]\n");
+  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "iu.js"), "test", dir], {
+    encoding: "utf8",
+    env: { ...process.env, RUSTFLAGS: "-Cpanic=abort" },
+  });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /RUSTFLAGS is set/);
+  mkdirSync(join(dir, ".cargo"));
+  writeFileSync(join(dir, ".cargo", "config.toml"), "[build]\nrustflags = []\n");
+  assert.throws(() => userTest(dir, { env: {} }), /cargo/i);
 });
