@@ -3,13 +3,13 @@
  * twin (clang), boot one VM (instruction counting unless --wall), run the guest runner,
  * summarise, print, write JSON and the plot.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { repoRoot } from "../env/paths.js";
 import { buildKernel } from "../env/kernel.js";
 import { runVm } from "../env/vm.js";
 import { IuError } from "../errors.js";
+import { compileEbpf } from "../toolchain/ebpf.js";
 import { build } from "../toolchain/build.js";
 import { prepareExtras, type ExtrasConfig } from "./extras.js";
 import type { GuestConfig, GuestResult } from "./guest.js";
@@ -42,23 +42,7 @@ export interface BenchOptions {
 
 /** clang -O2 -g -target bpf -c NAME.bpf.c (the twin's object, next to the native image). */
 export function compileTwin(src: string, out: string): void {
-  mkdirSync(dirname(out), { recursive: true });
-  const r = spawnSync(
-    "clang",
-    [
-      "-O2",
-      "-g",
-      "-target",
-      "bpf",
-      `-I/usr/include/${process.arch === "x64" ? "x86_64" : "aarch64"}-linux-gnu`,
-      "-c",
-      src,
-      "-o",
-      out,
-    ],
-    { encoding: "utf8" },
-  );
-  if (r.status !== 0) throw new IuError(`clang ${src} failed:\n${r.stderr}`);
+  compileEbpf(src, out);
 }
 
 export function prepareWorkload(w: Workload): void {

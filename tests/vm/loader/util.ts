@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
+import { compileEbpf } from "../../../src/toolchain/ebpf.js";
 
 export const inVm =
   process.getuid?.() === 0 && existsSync("/sys/fs/bpf") && existsSync("/sys/kernel/tracing/trace_pipe");
@@ -56,22 +57,5 @@ export function bpftool(...args: string[]): unknown {
 /** Compiles a fixture with clang for the bpf target; returns the object path. */
 export function compileFixture(name: string): string {
   const out = join(mkdtempSync(join(tmpdir(), "iu-bpf-")), `${name}.o`);
-  const src = join(repoRoot, "tests", "fixtures", "bpf", `${name}.c`);
-  const r = spawnSync(
-    "clang",
-    [
-      "-O2",
-      "-g",
-      "-target",
-      "bpf",
-      `-I/usr/include/${process.arch === "x64" ? "x86_64" : "aarch64"}-linux-gnu`,
-      "-c",
-      src,
-      "-o",
-      out,
-    ],
-    { encoding: "utf8" },
-  );
-  if (r.status !== 0) throw new Error(`clang ${src}: ${r.stderr}`);
-  return out;
+  return compileEbpf(join(repoRoot, "tests", "fixtures", "bpf", `${name}.c`), out);
 }

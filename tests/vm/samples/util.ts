@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
+import { ebpfClangArgs } from "../../../src/toolchain/ebpf.js";
 import { BpfMap, BpfProgram, IuObject, SysError } from "../../../src/loader/index.js";
 import { bpffsDir, inVm } from "../loader/util.js";
 
@@ -38,20 +39,10 @@ export function prebuiltTwin(sample: string, file = `${sample}.bpf.c`, defines: 
 
 /** clang arguments for a twin (`-O2 -g -target bpf`, the samples' include directory). */
 export function twinClangArgs(sample: string, file: string, out: string, defines: string[] = []): string[] {
-  return [
-    "-O2",
-    "-g",
-    "-target",
-    "bpf",
-    `-I/usr/include/${process.arch === "x64" ? "x86_64" : "aarch64"}-linux-gnu`,
-    "-I",
-    join(repoRoot, "samples", "include"),
-    ...defines.map((d) => `-D${d}`),
-    "-c",
-    join(repoRoot, "samples", sample, file),
-    "-o",
-    out,
-  ];
+  return ebpfClangArgs(join(repoRoot, "samples", sample, file), out, {
+    includes: [join(repoRoot, "samples", "include")],
+    defines,
+  });
 }
 
 /**
