@@ -8,6 +8,8 @@
  * (x86-64; the union is the same on every 64-bit little-endian architecture).
  * docs/LOADER.md repeats the table.
  */
+// The type names are the spec's (src/object): one table for inspect and the loader.
+export { PROG_TYPE_NAMES as progTypeNames, MAP_TYPE_NAMES as mapTypeNames } from "../object/image.js";
 
 /** `enum bpf_cmd` values used by the loader. */
 export const BpfCmd = {
@@ -73,41 +75,6 @@ export const LinkType = {
   NETKIT: 13,
   SOCKMAP: 14,
 } as const;
-
-export const progTypeNames: Record<number, string> = {
-  0: "unspec",
-  1: "socket_filter",
-  2: "kprobe",
-  3: "sched_cls",
-  4: "sched_act",
-  5: "tracepoint",
-  6: "xdp",
-  7: "perf_event",
-  8: "cgroup_skb",
-  9: "cgroup_sock",
-  17: "raw_tracepoint",
-  26: "tracing",
-};
-
-export const mapTypeNames: Record<number, string> = {
-  0: "unspec",
-  1: "hash",
-  2: "array",
-  3: "prog_array",
-  4: "perf_event_array",
-  5: "percpu_hash",
-  6: "percpu_array",
-  7: "stack_trace",
-  8: "cgroup_array",
-  9: "lru_hash",
-  10: "lru_percpu_hash",
-  11: "lpm_trie",
-  12: "array_of_maps",
-  13: "hash_of_maps",
-  22: "queue",
-  23: "stack",
-  27: "ringbuf",
-};
 
 export const linkTypeNames: Record<number, string> = Object.fromEntries(
   Object.entries(LinkType).map(([k, v]) => [v, k.toLowerCase()]),

@@ -37,6 +37,7 @@ export const ALLOWED_RELOCS = [R_X86_64_RELATIVE, R_X86_64_64, R_X86_64_GLOB_DAT
 
 /** `enum bpf_prog_type` names for the types the SDK declares (and a few more). */
 export const PROG_TYPE_NAMES: Record<number, string> = {
+  0: "unspec",
   1: "socket_filter",
   2: "kprobe",
   3: "sched_cls",
@@ -44,19 +45,31 @@ export const PROG_TYPE_NAMES: Record<number, string> = {
   5: "tracepoint",
   6: "xdp",
   7: "perf_event",
+  8: "cgroup_skb",
+  9: "cgroup_sock",
   17: "raw_tracepoint",
   26: "tracing",
 };
 
 /** `enum bpf_map_type` names. */
 export const MAP_TYPE_NAMES: Record<number, string> = {
+  0: "unspec",
   1: "hash",
   2: "array",
   3: "prog_array",
   4: "perf_event_array",
   5: "percpu_hash",
   6: "percpu_array",
+  7: "stack_trace",
+  8: "cgroup_array",
   9: "lru_hash",
+  10: "lru_percpu_hash",
+  11: "lpm_trie",
+  12: "array_of_maps",
+  13: "hash_of_maps",
+  14: "devmap",
+  22: "queue",
+  23: "stack",
   27: "ringbuf",
 };
 
