@@ -423,8 +423,8 @@ function describe(info: ReturnType<typeof linkInfoByFd>): string | undefined {
   return undefined;
 }
 
-export function listLinks(): LinkDescription[] {
-  const out: LinkDescription[] = [];
+/** Every live link's info: each opened by id (links gone meanwhile are skipped), read, closed. */
+function* liveLinkInfos(): Generator<{ id: number; info: ReturnType<typeof linkInfoByFd> }> {
   for (const id of listIds("link")) {
     let fd: number;
     try {
@@ -432,55 +432,48 @@ export function listLinks(): LinkDescription[] {
     } catch {
       continue;
     }
+    let info: ReturnType<typeof linkInfoByFd>;
     try {
-      const info = linkInfoByFd(fd);
-      out.push({
-        id,
-        type: linkTypeNames[info.type] ?? String(info.type),
-        progId: info.progId,
-        target: describe(info),
-      });
+      info = linkInfoByFd(fd);
     } finally {
       closeFd(fd);
     }
+    yield { id, info };
   }
-  return out;
+}
+
+export function listLinks(): LinkDescription[] {
+  return [...liveLinkInfos()].map(({ id, info }) => ({
+    id,
+    type: linkTypeNames[info.type] ?? String(info.type),
+    progId: info.progId,
+    target: describe(info),
+  }));
 }
 
 /** Ids of live links that attach something at `t` (optionally only program `progId`). */
 export function findLinks(t: Target, progId?: number): number[] {
   const ids: number[] = [];
   const ifindex = t.kind === "xdp" || t.kind === "tc" ? ifNameToIndex(t.iface) : 0;
-  for (const id of listIds("link")) {
-    let fd: number;
-    try {
-      fd = fdById("link", id);
-    } catch {
-      continue;
+  for (const { id, info: i } of liveLinkInfos()) {
+    if (progId !== undefined && i.progId !== progId) continue;
+    let hit = false;
+    if (t.kind === "xdp") hit = i.type === LinkType.XDP && i.ifindex === ifindex;
+    else if (t.kind === "tc")
+      hit =
+        i.type === LinkType.TCX &&
+        i.ifindex === ifindex &&
+        i.attachType === (t.direction === "ingress" ? AttachType.TCX_INGRESS : AttachType.TCX_EGRESS);
+    else if (t.kind === "raw_tp") hit = i.type === LinkType.RAW_TRACEPOINT && i.name === t.name;
+    else if (t.kind === "kprobe")
+      hit = i.type === LinkType.PERF_EVENT && i.perfEventType === (t.retprobe ? 4 : 3) && i.name === t.func;
+    else if (t.kind === "tracepoint")
+      hit = i.type === LinkType.PERF_EVENT && i.perfEventType === 5 && i.name === t.name;
+    else if (t.kind === "perf") {
+      const cfg = BigInt(softwareEvents[t.event] ?? hardwareEvents[t.event]);
+      hit = i.type === LinkType.PERF_EVENT && i.perfEventType === 6 && i.perfConfig === cfg;
     }
-    try {
-      const i = linkInfoByFd(fd);
-      if (progId !== undefined && i.progId !== progId) continue;
-      let hit = false;
-      if (t.kind === "xdp") hit = i.type === LinkType.XDP && i.ifindex === ifindex;
-      else if (t.kind === "tc")
-        hit =
-          i.type === LinkType.TCX &&
-          i.ifindex === ifindex &&
-          i.attachType === (t.direction === "ingress" ? AttachType.TCX_INGRESS : AttachType.TCX_EGRESS);
-      else if (t.kind === "raw_tp") hit = i.type === LinkType.RAW_TRACEPOINT && i.name === t.name;
-      else if (t.kind === "kprobe")
-        hit = i.type === LinkType.PERF_EVENT && i.perfEventType === (t.retprobe ? 4 : 3) && i.name === t.func;
-      else if (t.kind === "tracepoint")
-        hit = i.type === LinkType.PERF_EVENT && i.perfEventType === 5 && i.name === t.name;
-      else if (t.kind === "perf") {
-        const cfg = BigInt(softwareEvents[t.event] ?? hardwareEvents[t.event]);
-        hit = i.type === LinkType.PERF_EVENT && i.perfEventType === 6 && i.perfConfig === cfg;
-      }
-      if (hit) ids.push(id);
-    } finally {
-      closeFd(fd);
-    }
+    if (hit) ids.push(id);
   }
   return ids;
 }
