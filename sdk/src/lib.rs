@@ -56,7 +56,7 @@ pub use ctx::{
 pub use helpers::*;
 pub use maps::{
     Array, DevMap, Hash, LruHash, LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, Queue,
-    RingBuf, RingBufEntry, SpinLocked, Stack, StackTrace,
+    RingBuf, RingBufEntry, SpinGuard, SpinLocked, Stack, StackTrace,
 };
 pub use pod::Pod;
 

@@ -270,7 +270,8 @@ macro_rules! deletable {
 deletable!(PerCpuHash, LruHash, LruPerCpuHash);
 
 /// A value of a hash or array map that carries a `struct bpf_spin_lock` in front of the
-/// data: declare the map as `Hash<K, SpinLocked<T>>` and use [`Hash::with_lock`].
+/// data: declare the map as `Hash<K, SpinLocked<T>>` and use [`Hash::lock`] or
+/// [`Hash::with_lock`].
 #[repr(C, align(8))]
 #[derive(Clone, Copy)]
 pub struct SpinLocked<T: Pod> {
@@ -282,7 +283,7 @@ pub struct SpinLocked<T: Pod> {
 
 // SAFETY: two u32 and a Pod at offset 8 in an align(8) repr(C) struct; every bit pattern
 // is valid. Trailing padding (when T's size is not a multiple of 8) is refused by
-// `SpinLocked::CHECK`, evaluated by `new` and `with_lock`.
+// `SpinLocked::CHECK`, evaluated by `new` and `lock`.
 unsafe impl<T: Pod> Pod for SpinLocked<T> {}
 
 impl<T: Pod> SpinLocked<T> {
@@ -303,7 +304,20 @@ impl<T: Pod> SpinLocked<T> {
     }
 }
 
-fn with_lock<T: Pod, R>(p: *mut c_void, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+/// The element of a `Hash<K, SpinLocked<T>>` or `Array<u32, SpinLocked<T>>` with its
+/// `bpf_spin_lock` held (see [`Hash::lock`]): derefs to the `T`, unlocks when dropped.
+///
+/// Holding one guard at a time is the rule: taking a second spin lock while one is held is
+/// a panic in the kernel runtime (so two guards never alias the same element). Forgetting
+/// a guard (`core::mem::forget`, `ManuallyDrop`) is safe: the kernel runtime releases every
+/// lock an invocation still holds when the invocation ends (return, panic, watchdog stop),
+/// so the lock is held until the end of the invocation at most.
+pub struct SpinGuard<'a, T: Pod> {
+    e: *mut SpinLocked<T>,
+    _l: PhantomData<&'a mut T>,
+}
+
+fn lock<'a, T: Pod>(p: *mut c_void) -> Option<SpinGuard<'a, T>> {
     #[allow(clippy::let_unit_value)]
     let () = SpinLocked::<T>::CHECK;
     if p.is_null() {
@@ -311,24 +325,50 @@ fn with_lock<T: Pod, R>(p: *mut c_void, f: impl FnOnce(&mut T) -> R) -> Option<R
     }
     let e = p as *mut SpinLocked<T>;
     // SAFETY: p is a live element of the map (value size == size of SpinLocked<T>); the
-    // lock word is the first field. bpf_spin_lock disables interrupts and spins; the lock
-    // is released below before returning (a panic in `f` leaves it to the runtime).
+    // lock word is the first field. bpf_spin_lock disables interrupts and spins; the guard
+    // unlocks on drop, the runtime at the end of the invocation if the guard is forgotten.
     unsafe { sys::bpf_spin_lock(core::ptr::addr_of_mut!((*e).lock) as *mut c_void) };
-    // SAFETY: while the lock is held no other program holding it touches `value`; the
-    // &mut does not outlive `f`.
-    let r = f(unsafe { &mut (*e).value });
-    // SAFETY: the lock taken above.
-    unsafe { sys::bpf_spin_unlock(core::ptr::addr_of_mut!((*e).lock) as *mut c_void) };
-    Some(r)
+    Some(SpinGuard { e, _l: PhantomData })
+}
+
+impl<T: Pod> core::ops::Deref for SpinGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: e is a live map element (elements outlive the invocation) whose lock we
+        // hold, so no other program holding the lock touches `value` meanwhile.
+        unsafe { &(*self.e).value }
+    }
+}
+
+impl<T: Pod> core::ops::DerefMut for SpinGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in deref; &mut self makes this the only reference through the guard,
+        // and a second guard for the same lock cannot exist (a second lock panics).
+        unsafe { &mut (*self.e).value }
+    }
+}
+
+impl<T: Pod> Drop for SpinGuard<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: the lock taken in `lock` and not released since (only drop releases it).
+        unsafe { sys::bpf_spin_unlock(core::ptr::addr_of_mut!((*self.e).lock) as *mut c_void) };
+    }
 }
 
 macro_rules! lockable {
     ($($name:ident),*) => { $(
         impl<K: Pod, T: Pod> $name<K, SpinLocked<T>> {
+            /// Takes the `bpf_spin_lock` of the element for `key` (`None` if there is no
+            /// element) and returns a guard that derefs to the `T` and unlocks when
+            /// dropped. Hold one lock at a time: a second one is a panic.
+            pub fn lock(&self, key: &K) -> Option<SpinGuard<'_, T>> {
+                lock(self.def.lookup(key as *const K as *const c_void))
+            }
+
             /// Runs `f` on the element for `key` with its `bpf_spin_lock` held
-            /// (`None` if there is no element). Do not take another lock inside `f`.
+            /// (`None` if there is no element); [`lock`](Self::lock) in a closure.
             pub fn with_lock<R>(&self, key: &K, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-                with_lock(self.def.lookup(key as *const K as *const c_void), f)
+                self.lock(key).map(|mut g| f(&mut g))
             }
         }
     )* };
@@ -469,6 +509,10 @@ impl RingBuf {
 }
 
 /// A reserved ring-buffer record (see [`RingBuf::reserve`]). Deref to write the record.
+///
+/// Forgetting it (`core::mem::forget`, `ManuallyDrop`) is safe: the kernel runtime
+/// discards every reservation an invocation still holds when the invocation ends (return,
+/// panic, watchdog stop), so the consumer never stalls at it.
 pub struct RingBufEntry<'a, T: Pod> {
     p: *mut T,
     _l: PhantomData<&'a mut T>,

@@ -72,6 +72,8 @@ pub(crate) struct State {
     pub xdp: bool,
     /// The running XDP buffer's hard bounds (start, end).
     pub frame: (usize, usize),
+    /// The address of the `bpf_spin_lock` held, if any (one at a time, as in the kernel).
+    pub spin_held: Option<usize>,
 }
 
 impl State {
@@ -349,5 +351,41 @@ pub(crate) fn guarded<R>(f: impl FnOnce() -> R) -> R {
         }
     }
     let _done = Done(id);
+    let _release = Release::new();
     f()
+}
+
+/// What a handler run acquired and still holds when it ends (returns or panics) is
+/// released, as the kernel runtime does: its spin lock is unlocked and its pending
+/// ring-buffer reservations are discarded. So a forgotten guard or reservation leaks
+/// nothing past the run, as in the kernel.
+struct Release {
+    ring_mark: usize,
+    lock_before: Option<usize>,
+}
+
+impl Release {
+    fn new() -> Release {
+        with(|s| Release {
+            ring_mark: s.next_ring_id,
+            lock_before: s.spin_held,
+        })
+    }
+}
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        with(|s| {
+            if self.lock_before.is_none() {
+                s.spin_held = None;
+            }
+            for st in s.maps.values_mut() {
+                for r in st.ring.iter_mut() {
+                    if r.0 >= self.ring_mark && r.3 == 0 {
+                        r.3 = 2;
+                    }
+                }
+            }
+        });
+    }
 }

@@ -520,12 +520,22 @@ pub unsafe fn bpf_probe_read_user_str(dst: *mut c_void, size: u32, src: *const c
     unsafe { probe_read_str(dst, size, src, true) }
 }
 
-pub unsafe fn bpf_spin_lock(_lock: *mut c_void) -> i64 {
+pub unsafe fn bpf_spin_lock(lock: *mut c_void) -> i64 {
     count_call();
+    // As the kernel runtime: one spin lock at a time, a second one is a panic (on the
+    // same lock it would otherwise spin forever).
+    let held = with(|s| s.spin_held.is_some() || s.spin_held.replace(lock as usize).is_some());
+    if held {
+        std::panic!("bpf_spin_lock while a spin lock is held");
+    }
     0
 }
-pub unsafe fn bpf_spin_unlock(_lock: *mut c_void) -> i64 {
+pub unsafe fn bpf_spin_unlock(lock: *mut c_void) -> i64 {
     count_call();
+    let held = with(|s| s.spin_held.take());
+    if held != Some(lock as usize) {
+        std::panic!("bpf_spin_unlock of a spin lock that is not held");
+    }
     0
 }
 

@@ -15,6 +15,8 @@ iu::map!(S: Stack<u32>, max_entries = 2);
 iu::map!(RB: RingBuf, max_entries = 64);
 iu::map!(PERF: PerfEventArray, max_entries = 4);
 iu::map!(DEVS: DevMap, max_entries = 4);
+iu::map!(LOCKED: Array<u32, SpinLocked<u64>>, max_entries = 2);
+iu::map!(LOCKED_H: Hash<u32, SpinLocked<u64>>, max_entries = 2);
 
 /// An XDP program that tunnels: pushes 4 bytes in front and trims 2 at the end.
 fn grow(ctx: &mut XdpContext) -> XdpAction {
@@ -23,6 +25,20 @@ fn grow(ctx: &mut XdpContext) -> XdpAction {
     }
     ctx.data()[..4].copy_from_slice(b"HEAD");
     DEVS.redirect(ctx, 1, XdpAction::Pass)
+}
+
+/// Counts under the element's lock and forgets the guard and a ring-buffer reservation:
+/// safe, because the end of the run releases both (as the kernel runtime does).
+fn leaky(_ctx: &mut XdpContext) -> XdpAction {
+    let Some(mut g) = LOCKED.lock(&0) else {
+        return XdpAction::Aborted;
+    };
+    *g += 1;
+    core::mem::forget(g);
+    if let Some(r) = RB.reserve::<u64>() {
+        core::mem::forget(r);
+    }
+    XdpAction::Pass
 }
 
 /// A tc program that rewrites the IPv4 source address and fixes the header checksum.
@@ -41,6 +57,7 @@ fn nat(ctx: &mut TcContext) -> TcAction {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
     use iu::host::{Packet, Tracepoint};
     use iu::net::{Ipv4, checksum};
@@ -234,6 +251,55 @@ mod tests {
             probe_read_kernel::<u8>(0x1000),
             None,
             "user memory is not kernel memory"
+        );
+    }
+
+    #[test]
+    fn spin_lock_guard_unlocks_on_drop_and_at_the_end_of_a_run() {
+        assert!(LOCKED.lock(&2).is_none(), "out of range");
+        assert!(LOCKED_H.lock(&1).is_none(), "no element");
+        LOCKED_H.update(&1, &SpinLocked::new(5), BPF_ANY).unwrap();
+        {
+            let mut g = LOCKED_H.lock(&1).unwrap();
+            *g += 1;
+            assert_eq!(*g, 6);
+        }
+        assert_eq!(LOCKED_H.with_lock(&1, |v| *v), Some(6), "dropped: unlocked");
+        let mut pkt = Packet::new(&[0u8; 64]);
+        for _ in 0..3 {
+            assert_eq!(
+                pkt.xdp(leaky),
+                XdpAction::Pass,
+                "the forgotten lock was released"
+            );
+        }
+        assert_eq!(LOCKED.with_lock(&0, |v| *v), Some(3));
+        assert!(
+            RB.host_drain().is_empty(),
+            "forgotten reservations were discarded"
+        );
+        assert!(
+            RB.reserve::<u64>().is_some(),
+            "and their space is free again"
+        );
+    }
+
+    #[test]
+    fn a_second_spin_lock_is_a_panic() {
+        LOCKED_H.update(&1, &SpinLocked::new(0), BPF_ANY).unwrap();
+        let r = std::panic::catch_unwind(|| {
+            Packet::new(&[0u8; 64]).xdp(|_| {
+                let _a = LOCKED.lock(&0);
+                let _b = LOCKED_H.lock(&1);
+            })
+        });
+        let msg = r.unwrap_err();
+        let msg = msg.downcast_ref::<&str>().copied();
+        assert_eq!(msg, Some("bpf_spin_lock while a spin lock is held"));
+        assert_eq!(
+            LOCKED.with_lock(&0, |v| *v),
+            Some(0),
+            "both unlocked after the panic"
         );
     }
 }
