@@ -11,6 +11,7 @@ import {
   progTypeNames,
 } from "./attr.js";
 import type { ProgInfo } from "./attr.js";
+import { readFileSync } from "node:fs";
 import {
   addr,
   closeFd,
@@ -48,6 +49,54 @@ export interface EbpfLoadOptions {
   license?: string;
   logLevel?: number;
 }
+
+/**
+ * Run-time counters of a program, from `/proc/self/fdinfo/FD` of a program fd. The `iu_*`
+ * lines are printed by the kernel runtime for native programs only (docs/RUNTIME.md);
+ * for an eBPF program, or a kernel without them, those fields are `null`.
+ */
+export interface ProgStats {
+  /** Invocations that ran the program (`iu_invocations`). */
+  invocations: number | null;
+  /** Panics, denied-helper traps and stack overflows (`iu_panics`). */
+  panics: number | null;
+  /** Watchdog terminations (`iu_stops`). */
+  stops: number | null;
+  /** Disabled after `kernel.iu_fault_limit` faults (`iu_disabled`). */
+  disabled: boolean | null;
+  /** Runs refused for nesting/recursion, and runs of a disabled program (the kernel's `recursion_misses`). */
+  recursionMisses: number | null;
+}
+
+/** Parses the text of a program fd's fdinfo (`key:\tvalue` lines) into its counters. */
+export function parseProgFdinfo(text: string): ProgStats {
+  const kv = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const m = /^([A-Za-z0-9_]+):\s*(\S*)/.exec(line);
+    if (m) kv.set(m[1], m[2]);
+  }
+  const num = (k: string): number | null => {
+    const v = kv.get(k);
+    if (v === undefined || !/^\d+$/.test(v)) return null;
+    return Number(v);
+  };
+  const disabled = num("iu_disabled");
+  return {
+    invocations: num("iu_invocations"),
+    panics: num("iu_panics"),
+    stops: num("iu_stops"),
+    disabled: disabled === null ? null : disabled !== 0,
+    recursionMisses: num("recursion_misses"),
+  };
+}
+
+/** The counters of the program behind `fd` (this process's `/proc/self/fdinfo/FD`). */
+export function progStats(fd: number): ProgStats {
+  return parseProgFdinfo(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+}
+
+/** One program of {@link BpfProgram.list}: its info and its counters. */
+export type ProgListEntry = ProgInfo & { stats: ProgStats };
 
 export class BpfProgram {
   private closed = false;
@@ -117,9 +166,9 @@ export class BpfProgram {
     return listIds("prog");
   }
 
-  /** Info of every loaded program (skips programs that vanish while listing). */
-  static list(): ProgInfo[] {
-    const out: ProgInfo[] = [];
+  /** Info and counters of every loaded program (skips programs that vanish while listing). */
+  static list(): ProgListEntry[] {
+    const out: ProgListEntry[] = [];
     for (const id of listIds("prog")) {
       let p: BpfProgram;
       try {
@@ -127,8 +176,11 @@ export class BpfProgram {
       } catch {
         continue;
       }
-      out.push(p.info);
-      p.close();
+      try {
+        out.push({ ...p.info, stats: p.stats() });
+      } finally {
+        p.close();
+      }
     }
     return out;
   }
@@ -150,6 +202,11 @@ export class BpfProgram {
   /** Fresh info (run counters change). */
   refresh(): ProgInfo {
     return BpfProgram.infoOf(this.fd);
+  }
+
+  /** The run-time counters (fdinfo), read now. */
+  stats(): ProgStats {
+    return progStats(this.fd);
   }
 
   get id(): number {
