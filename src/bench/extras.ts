@@ -13,6 +13,7 @@ import { ProgType } from "../loader/attr.js";
 import { build } from "../toolchain/build.js";
 import type { GuestConfig } from "./guest.js";
 import { median } from "./report.js";
+import { runRunaway, type RunawayConfig, type RunawayResult } from "./runaway.js";
 
 export interface NativeSizeCase {
   image: string;
@@ -24,6 +25,8 @@ export interface NativeSizeCase {
 
 export interface ExtrasConfig {
   loadTime?: { ebpfInsns: number[]; native: NativeSizeCase[]; reps: number };
+  /** The watchdog's stop latency (src/bench/runaway.ts); run in a VM boot of its own. */
+  runaway?: RunawayConfig;
 }
 
 export interface LoadTimePoint {
@@ -40,6 +43,7 @@ export interface LoadTimePoint {
 
 export interface ExtrasResult {
   loadTime?: { points: LoadTimePoint[]; ebpfLimit: string };
+  runaway?: RunawayResult;
 }
 
 /** The largest program the verifier takes (BPF_COMPLEXITY_LIMIT_INSNS, privileged). */
@@ -220,5 +224,6 @@ export async function runExtras(
       points: loadTime(cfg.loadTime, log),
       ebpfLimit: `${EBPF_INSN_LIMIT} instructions (BPF_COMPLEXITY_LIMIT_INSNS)`,
     };
+  if (cfg.runaway) out.runaway = runRunaway(cfg.runaway, log);
   return Promise.resolve(out);
 }

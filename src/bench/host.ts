@@ -12,6 +12,7 @@ import { IuError } from "../errors.js";
 import { compileEbpf } from "../toolchain/ebpf.js";
 import { build } from "../toolchain/build.js";
 import { prepareExtras, type ExtrasConfig } from "./extras.js";
+import { RUNAWAY_DIR, requireRunawayImage, runawaySettings } from "./runaway.js";
 import type { GuestConfig, GuestResult } from "./guest.js";
 import { plotSpec, renderSvg } from "./plot.js";
 import { buildReport, formatTable, type BenchReport, type Mode } from "./report.js";
@@ -26,6 +27,8 @@ import {
 
 /** `--only load_time` selects the load-time workload. */
 export const LOAD_TIME = "load_time";
+/** `--only runaway` selects the watchdog stop latency (bench/runaway, native only). */
+export const RUNAWAY = "runaway";
 
 export interface BenchOptions {
   quick?: boolean;
@@ -34,7 +37,7 @@ export interface BenchOptions {
   plot?: string;
   /** Only these workloads (default: all). */
   only?: string[];
-  /** Skip the load-time workload (the only "extra": not a native/eBPF pair of one program). */
+  /** Skip the load-time and watchdog stages (the "extras": not native/eBPF pairs of one program). */
   noExtras?: boolean;
   timeoutSec?: number;
   log?: (s: string) => void;
@@ -55,8 +58,10 @@ export function prepareWorkload(w: Workload): void {
 export function selectWorkloads(o: Pick<BenchOptions, "quick" | "only">): Workload[] {
   const ws = WORKLOADS.filter((w) => (o.only?.length ? o.only.includes(w.name) : !o.quick || w.quick));
   for (const n of o.only ?? [])
-    if (n !== LOAD_TIME && !WORKLOADS.some((w) => w.name === n))
-      throw new IuError(`unknown workload '${n}' (known: ${WORKLOADS.map((w) => w.name).join(", ")})`);
+    if (n !== LOAD_TIME && n !== RUNAWAY && !WORKLOADS.some((w) => w.name === n))
+      throw new IuError(
+        `unknown workload '${n}' (known: ${[...WORKLOADS.map((w) => w.name), LOAD_TIME, RUNAWAY].join(", ")})`,
+      );
   return ws;
 }
 
@@ -64,7 +69,38 @@ export function selectWorkloads(o: Pick<BenchOptions, "quick" | "only">): Worklo
 export function prepareAll(o: Pick<BenchOptions, "quick" | "only"> = {}): Workload[] {
   const ws = selectWorkloads(o);
   for (const w of ws) prepareWorkload(w);
+  if (wantsRunaway(o)) build(RUNAWAY_DIR);
   return ws;
+}
+
+function wantsRunaway(o: Pick<BenchOptions, "only" | "noExtras">): boolean {
+  return !o.noExtras && (!o.only?.length || o.only.includes(RUNAWAY));
+}
+
+/** One VM boot running the guest runner on `cfg`; the runner's result, or why there is none. */
+async function bootGuest(
+  cfg: GuestConfig,
+  o: { kernel: string; timeoutSec: number; work: string; name: string; log: (s: string) => void },
+): Promise<{ g?: GuestResult; error?: string }> {
+  const cfgPath = join(o.work, `${o.name}.config.json`);
+  const outPath = join(o.work, `${o.name}.result.json`);
+  writeFileSync(cfgPath, JSON.stringify(cfg));
+  const r = await runVm(["node", join(repoRoot, "dist", "src", "bench", "guest.js"), cfgPath, outPath], {
+    icount: cfg.mode === "icount",
+    kernel: o.kernel,
+    smp: 1,
+    cwd: repoRoot,
+    timeoutSec: o.timeoutSec,
+    output: "pipe",
+  });
+  if (r.output.trim()) o.log(r.output.trimEnd());
+  if (r.kernelErrors.length)
+    return { error: `the kernel reported errors during the run:\n${r.kernelErrors.join("\n")}` };
+  if (r.code !== 0 || !existsSync(outPath))
+    return {
+      error: `the bench runner failed in the VM (exit ${r.code}${r.timedOut ? `, timed out after ${o.timeoutSec} s` : ""})`,
+    };
+  return { g: JSON.parse(readFileSync(outPath, "utf8")) as GuestResult };
 }
 
 /** Repetitions per side: instruction counting is deterministic, so fewer are needed. */
@@ -82,6 +118,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   for (const w of ws) prepareWorkload(w);
   let extras: ExtrasConfig | undefined;
   if (!o.noExtras && (!o.only?.length || o.only.includes(LOAD_TIME))) extras = prepareExtras(quick, log);
+  const runaway = wantsRunaway(o);
+  if (runaway) build(RUNAWAY_DIR);
   mkdirSync(join(repoRoot, "out"), { recursive: true });
   const work = mkdtempSync(join(repoRoot, "out", "bench-"));
   try {
@@ -92,29 +130,37 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       workloads: ws.map((w) => w.name),
       extras,
     };
-    const cfgPath = join(work, "config.json");
-    const outPath = join(work, "result.json");
-    writeFileSync(cfgPath, JSON.stringify(cfg));
     log(
       `iu bench: one VM boot (${mode === "icount" ? "-icount shift=0, single-threaded TCG" : "multi-threaded TCG"}, 1 CPU)`,
     );
     const kernel = await buildKernel();
-    const r = await runVm(["node", join(repoRoot, "dist", "src", "bench", "guest.js"), cfgPath, outPath], {
-      icount: mode === "icount",
-      kernel: kernel.bzImage,
-      smp: 1,
-      cwd: repoRoot,
-      timeoutSec: o.timeoutSec ?? (quick ? 600 : 3600),
-      output: "pipe",
-    });
-    if (r.output.trim()) log(r.output.trimEnd());
-    if (r.kernelErrors.length)
-      throw new IuError(`the kernel reported errors during the run:\n${r.kernelErrors.join("\n")}`);
-    if (r.code !== 0 || !existsSync(outPath))
-      throw new IuError(
-        `the bench runner failed in the VM (exit ${r.code}${r.timedOut ? ", timed out" : ""})`,
+    let g: GuestResult | undefined;
+    if (ws.length || extras) {
+      const main = await bootGuest(cfg, {
+        kernel: kernel.bzImage,
+        timeoutSec: o.timeoutSec ?? (quick ? 600 : 3600),
+        work,
+        name: "main",
+        log,
+      });
+      if (!main.g) throw new IuError(main.error!);
+      g = main.g;
+    }
+    if (runaway) {
+      // A boot of its own: if the watchdog failed to stop the program, only this stage
+      // is lost (to the timeout), not every other measurement.
+      log("iu bench: the watchdog's stop latency, in a second VM boot");
+      const s = runawaySettings(quick);
+      const r = await bootGuest(
+        { ...cfg, workloads: [], extras: { runaway: { image: requireRunawayImage(), ...s } } },
+        { kernel: kernel.bzImage, timeoutSec: o.timeoutSec ?? 300, work, name: "runaway", log },
       );
-    const g = JSON.parse(readFileSync(outPath, "utf8")) as GuestResult;
+      const result = r.g?.extras?.runaway ?? { points: [], error: r.error ?? "no result" };
+      g = g ?? (r.g ? { ...r.g, extras: {} } : undefined);
+      if (!g) throw new IuError(r.error ?? "the bench runner failed in the VM");
+      g = { ...g, extras: { ...g.extras, runaway: result } };
+    }
+    if (!g) throw new IuError("nothing to measure");
     const command = ["iu", "bench", ...(quick ? ["--quick"] : []), ...(o.wall ? ["--wall"] : [])].join(" ");
     const rep = buildReport(g, { quick, command, kernelKey: kernel.key });
     if (o.json) writeFileSync(o.json, JSON.stringify(rep, null, 2) + "\n");

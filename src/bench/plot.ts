@@ -7,7 +7,7 @@
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
-import type { BenchReport } from "./report.js";
+import { dispatchOf, type BenchReport } from "./report.js";
 
 export interface LoadPoint {
   kind: "native" | "eBPF";
@@ -57,33 +57,55 @@ export function plotSpec(rep: BenchReport): TopLevelSpec {
       tooltip: [{ field: "workload" }, { field: "kind" }, { field: "cost" }, { field: "ratio" }],
     },
   };
+  const charts: object[] = [bars];
+  const d = rep.dispatch ?? dispatchOf(rep.workloads);
+  if (d)
+    charts.push({
+      title: `dispatch cost: native − eBPF on an empty program (${unit} per invocation)`,
+      width: { step: 28 },
+      height: 140,
+      data: { values: d.hooks.map((h) => ({ hook: h.workload, cost: h.cost, progOnly: h.progOnlyCost })) },
+      layer: [
+        { mark: { type: "bar" as const, color: "#d95f02" } },
+        {
+          mark: { type: "text" as const, dy: -6 },
+          encoding: { text: { field: "cost", type: "quantitative" } },
+        },
+      ],
+      encoding: {
+        x: { field: "hook", type: "nominal" as const, sort: null, title: null, axis: { labelAngle: -35 } },
+        y: { field: "cost", type: "quantitative" as const, title: `${unit} (native − eBPF)` },
+        tooltip: [{ field: "hook" }, { field: "cost" }, { field: "progOnly" }],
+      },
+    });
   const points = loadPoints(rep);
-  if (points.length === 0) return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", ...bars };
-  const load = {
-    title: "load time against program size",
-    width: 420,
-    height: 220,
-    data: { values: points },
-    mark: { type: "line" as const, point: true },
-    encoding: {
-      x: {
-        field: "size",
-        type: "quantitative" as const,
-        scale: { type: "log" as const },
-        title: "program size (bytes of code)",
+  if (points.length)
+    charts.push({
+      title: "load time against program size",
+      width: 420,
+      height: 220,
+      data: { values: points },
+      mark: { type: "line" as const, point: true },
+      encoding: {
+        x: {
+          field: "size",
+          type: "quantitative" as const,
+          scale: { type: "log" as const },
+          title: "program size (bytes of code)",
+        },
+        y: {
+          field: "ms",
+          type: "quantitative" as const,
+          scale: { type: "log" as const },
+          title: "load time (ms, guest)",
+        },
+        color,
       },
-      y: {
-        field: "ms",
-        type: "quantitative" as const,
-        scale: { type: "log" as const },
-        title: "load time (ms, guest)",
-      },
-      color,
-    },
-  };
+    });
+  if (charts.length === 1) return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", ...bars };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    vconcat: [bars, load],
+    vconcat: charts,
   } as TopLevelSpec;
 }
 

@@ -21,8 +21,8 @@ export function registerBenchCommands(program: Command): void {
     .option("--json <file>", "write the report as JSON")
     .option("--plot <file.svg>", "write an SVG plot")
     .option("--wall", "plain TCG wall time (median and spread) instead of instruction counting")
-    .option("--only <workload...>", "only these workloads")
-    .option("--no-extras", "skip the load-time workload")
+    .option("--only <workload...>", "only these workloads (also load_time, runaway)")
+    .option("--no-extras", "skip the load-time and watchdog stop-latency stages")
     .option("--timeout <s>", "VM timeout in seconds")
     .option("--build-only", "only build the native images and eBPF twins (for the in-VM smoke test)")
     .action(async (o: BenchCliOptions) => {

@@ -8,6 +8,8 @@ import { plotSpec, renderSvg } from "../../../src/bench/plot.js";
 import {
   buildReport,
   formatTable,
+  dispatchLine,
+  markdownRunaway,
   markdownTable,
   median,
   MISSING,
@@ -16,6 +18,7 @@ import {
   unitOf,
 } from "../../../src/bench/report.js";
 import { selectWorkloads, repsFor } from "../../../src/bench/host.js";
+import { latencies, type RunawayResult } from "../../../src/bench/runaway.js";
 import {
   benchPacket,
   nativeImagePath,
@@ -107,13 +110,14 @@ test("tables: terminal and Markdown name every workload, the ratio and the verdi
   const rep = buildReport(guest("icount"), { quick: false });
   const t = formatTable(rep);
   assert.match(t, /mode: icount/);
-  assert.match(t, /xdp_empty\s+148\s+94\s+1\.57\s+native 1\.57x slower/);
-  assert.match(t, /fnv1a\s+5,410\s+19,630\s+0\.28\s+native 3\.62x faster/);
+  assert.match(t, /xdp_empty\s+148\s+94\s+\+54\s+1\.57\s+native 1\.57x slower/);
+  assert.match(t, /fnv1a\s+5,410\s+19,630\s+-14,220\s+0\.28\s+native 3\.62x faster/);
   assert.match(t, /hash_lookup: error: native and eBPF disagree/);
   assert.match(t, /native\s+1 functions\s+533\s+2\.70/);
   const md = markdownTable(rep);
   assert.equal(md.split("\n").length, 2 + rep.workloads.length);
-  assert.match(md, /^\| workload \| native \(instructions\) \|/);
+  assert.match(md, /^\| workload \| native \(instructions\) \| eBPF \| native − eBPF \| ratio \| verdict \|/);
+  assert.match(md, /^\| --- \| ---: \| ---: \| ---: \| ---: \| --- \|/m);
   const wall = formatTable(buildReport(guest("wall"), { quick: false }));
   assert.match(wall, /spread \(min-max\)/);
   assert.match(wall, /146-150 \/ 94-100/);
@@ -129,13 +133,18 @@ test("plot: a grouped bar per measured workload, load time as a second chart, re
     bars.map((v) => `${v.workload}/${v.kind}`),
     ["xdp_empty/native", "xdp_empty/eBPF", "fnv1a/native", "fnv1a/eBPF"],
   );
-  assert.equal(spec.vconcat[1].data.values.length, 2);
+  assert.deepEqual(spec.vconcat[1].data.values, [{ hook: "xdp_empty", cost: 54, progOnly: 52 }]);
+  assert.equal(spec.vconcat[2].data.values.length, 2);
   const svg = await renderSvg(plotSpec(rep));
   assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(svg, /xdp_empty/);
   assert.match(svg, /load time against program size/);
-  const noLoad = buildReport({ ...guest("icount"), extras: undefined }, { quick: true });
-  assert.ok(!("vconcat" in plotSpec(noLoad)));
+  assert.match(svg, /dispatch cost: native − eBPF on an empty program/);
+  const onlyBars = buildReport(
+    { ...guest("icount"), workloads: guest("icount").workloads.slice(1), extras: undefined },
+    { quick: true },
+  );
+  assert.ok(!("vconcat" in plotSpec(onlyBars)));
 });
 
 /** Ones' complement sum over 16-bit words. */
@@ -201,4 +210,75 @@ test("the pre-timing check names what differs: return value, output bytes, maps"
   assert.match(describeDiff(a, { ...a, retval: 1 }), /retval native 2 vs eBPF 1/);
   assert.match(describeDiff(a, { ...a, out: "0011ff33" }), /output packets differ from byte 2/);
   assert.match(describeDiff(a, { ...a, maps: "M{00=02}" }), /maps differ/);
+});
+
+test("dispatch cost: native − eBPF of the empty programs, xdp_empty first, in JSON and the table", () => {
+  const rep = buildReport(guest("icount"), { quick: false });
+  assert.deepEqual(rep.dispatch, {
+    workload: "xdp_empty",
+    native: 148,
+    ebpf: 94,
+    cost: 54,
+    ratio: ratio(148, 94),
+    progOnlyCost: 52,
+    hooks: [{ workload: "xdp_empty", cost: 54, progOnlyCost: 52 }],
+  });
+  assert.equal(rep.workloads.find((w) => w.name === "fnv1a")!.diff, -14220);
+  assert.equal(rep.workloads.find((w) => w.name === "hash_lookup")!.diff, null);
+  const line = dispatchLine(rep);
+  assert.match(
+    line,
+    /^dispatch cost \(dispatcher \+ watchdog fast path, native − eBPF on an empty program\): \+54 instructions per invocation at XDP \(xdp_empty: 148 vs 94, ratio 1\.57; program alone \+52\)$/,
+  );
+  assert.ok(formatTable(rep).includes(line));
+  const none = buildReport(
+    { ...guest("icount"), workloads: guest("icount").workloads.slice(1) },
+    { quick: true },
+  );
+  assert.equal(none.dispatch, undefined);
+  assert.equal(dispatchLine(none), "");
+});
+
+test("watchdog stop latency: duration minus budget, a table row per program and budget, skip reason", () => {
+  assert.deepEqual(latencies([5_300_000, 5_100_000, 5_200_000], 5), {
+    latencyNs: 200_000,
+    minLatencyNs: 100_000,
+    maxLatencyNs: 300_000,
+  });
+  assert.ok(Number.isNaN(latencies([], 5).latencyNs));
+  const runaway: RunawayResult = {
+    points: [
+      {
+        program: "runaway_spin",
+        budgetMs: 5,
+        durations: [5_300_000, 5_100_000, 5_200_000],
+        ...latencies([5_300_000, 5_100_000, 5_200_000], 5),
+        syscallNs: [1, 2, 3],
+        retvals: [0, 0, 0],
+        stopsCounted: true,
+      },
+      {
+        program: "runaway_helper",
+        budgetMs: 20,
+        durations: [],
+        ...latencies([], 20),
+        syscallNs: [],
+        retvals: [],
+        stopsCounted: false,
+        error: "EINTR",
+      },
+    ],
+  };
+  const g = guest("icount");
+  const rep = buildReport({ ...g, extras: { ...g.extras, runaway } }, { quick: false });
+  const t = formatTable(rep);
+  assert.match(t, /runaway_spin\s+5\s+200\.0\s+100\.0\s+300\.0\s+4\.0\s+XDP_ABORTED\s+\+3/);
+  assert.match(t, /runaway_helper\s+20\s+error: EINTR/);
+  assert.match(markdownRunaway(rep), /^\| watchdog stop \| budget \(ms\) \|/);
+  const skipped = buildReport(
+    { ...g, extras: { runaway: { points: [], skipped: "this kernel has no watchdog" } } },
+    { quick: false },
+  );
+  assert.match(formatTable(skipped), /watchdog stop latency: skipped: this kernel has no watchdog/);
+  assert.equal(markdownRunaway(skipped), "");
 });

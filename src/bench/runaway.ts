@@ -1,0 +1,146 @@
+/**
+ * The watchdog's stop latency: an XDP program that never returns (bench/runaway) is
+ * test-run once with `kernel.iu_time_budget_ms` = N; the kernel's test-run duration minus
+ * the budget is the time from the end of the budget to the hook getting control back.
+ * Native only (the verifier refuses an unbounded loop). It needs the issue-5 runtime:
+ * without the sysctl the stage is skipped before anything is loaded, because on a kernel
+ * without the watchdog the program would never return.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../env/paths.js";
+import { IuError } from "../errors.js";
+import { IuObject, progStats } from "../loader/index.js";
+import { benchPacket } from "./workloads.js";
+import { median } from "./report.js";
+
+export const RUNAWAY_DIR = join(repoRoot, "bench", "runaway");
+export const runawayImagePath = (): string => join(RUNAWAY_DIR, "target", "iu", "bench_runaway.iu");
+/** The two programs: a loop in the program's own text, and a loop around a helper call. */
+export const RUNAWAY_PROGRAMS = ["runaway_spin", "runaway_helper"] as const;
+export const BUDGET_SYSCTL = "/proc/sys/kernel/iu_time_budget_ms";
+export const FAULT_LIMIT_SYSCTL = "/proc/sys/kernel/iu_fault_limit";
+
+export interface RunawayConfig {
+  image: string;
+  budgetsMs: number[];
+  /** Stops per budget and program. */
+  reps: number;
+}
+
+export interface RunawayPoint {
+  program: string;
+  budgetMs: number;
+  /** Kernel test-run duration of each stopped run, in ns of guest time (icount: instructions). */
+  durations: number[];
+  /** median(duration) - budget, in ns of guest time. */
+  latencyNs: number;
+  minLatencyNs: number;
+  maxLatencyNs: number;
+  /** User-space wall time around each BPF_PROG_TEST_RUN call (guest ns), for comparison. */
+  syscallNs: number[];
+  /** XDP verdict returned: XDP_ABORTED (0) when the watchdog stopped it. */
+  retvals: number[];
+  /** The program's `iu_stops` counter went up by one per run. */
+  stopsCounted: boolean;
+  error?: string;
+}
+
+export interface RunawayResult {
+  points: RunawayPoint[];
+  /** Why nothing was measured (no watchdog in this kernel). */
+  skipped?: string;
+  error?: string;
+}
+
+export function runawaySettings(quick: boolean): { budgetsMs: number[]; reps: number } {
+  return { budgetsMs: [5, 20], reps: quick ? 3 : 7 };
+}
+
+export function hasWatchdog(): boolean {
+  return existsSync(BUDGET_SYSCTL);
+}
+
+function readSysctl(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Guest side. Never loads the image when the kernel has no watchdog. */
+export function runRunaway(cfg: RunawayConfig, log: (s: string) => void): RunawayResult {
+  if (!hasWatchdog())
+    return {
+      points: [],
+      skipped: `this kernel has no watchdog (${BUDGET_SYSCTL} is missing): a program that never returns would hang it`,
+    };
+  const budgetBefore = readSysctl(BUDGET_SYSCTL)!;
+  const limitBefore = readSysctl(FAULT_LIMIT_SYSCTL);
+  const points: RunawayPoint[] = [];
+  // Keep running however often it is stopped (0 = never disable).
+  if (limitBefore !== undefined) writeFileSync(FAULT_LIMIT_SYSCTL, "0");
+  const obj = IuObject.open(cfg.image).load();
+  try {
+    const packet = benchPacket(64);
+    for (const budgetMs of cfg.budgetsMs) {
+      writeFileSync(BUDGET_SYSCTL, String(budgetMs));
+      for (const name of RUNAWAY_PROGRAMS) {
+        const prog = obj.program(name);
+        const p: RunawayPoint = {
+          program: name,
+          budgetMs,
+          durations: [],
+          latencyNs: NaN,
+          minLatencyNs: NaN,
+          maxLatencyNs: NaN,
+          syscallNs: [],
+          retvals: [],
+          stopsCounted: false,
+        };
+        try {
+          const before = progStats(prog.fd).stops;
+          for (let r = 0; r < cfg.reps; r++) {
+            const t0 = process.hrtime.bigint();
+            const res = prog.testRun({ data: packet, repeat: 1 });
+            p.syscallNs.push(Number(process.hrtime.bigint() - t0));
+            p.durations.push(res.duration);
+            p.retvals.push(res.retval);
+          }
+          const after = progStats(prog.fd).stops;
+          p.stopsCounted = before !== null && after !== null && after - before === cfg.reps;
+          Object.assign(p, latencies(p.durations, budgetMs));
+        } catch (e) {
+          p.error = (e as Error).message.split("\n")[0];
+        }
+        log(
+          `runaway ${name} budget ${budgetMs} ms: durations ${p.durations.join("/")} ns, retval ${p.retvals.join("/")}${p.error ? ` (${p.error})` : ""}`,
+        );
+        points.push(p);
+      }
+    }
+  } finally {
+    obj.close();
+    writeFileSync(BUDGET_SYSCTL, budgetBefore);
+    if (limitBefore !== undefined) writeFileSync(FAULT_LIMIT_SYSCTL, limitBefore);
+  }
+  return { points };
+}
+
+/** Latency = duration - budget (ns): median, min, max. */
+export function latencies(
+  durations: number[],
+  budgetMs: number,
+): Pick<RunawayPoint, "latencyNs" | "minLatencyNs" | "maxLatencyNs"> {
+  const l = durations.map((d) => d - budgetMs * 1e6);
+  if (l.length === 0) return { latencyNs: NaN, minLatencyNs: NaN, maxLatencyNs: NaN };
+  return { latencyNs: median(l), minLatencyNs: Math.min(...l), maxLatencyNs: Math.max(...l) };
+}
+
+/** Host side: checks the image was built (by prepareAll / iu build). */
+export function requireRunawayImage(): string {
+  const img = runawayImagePath();
+  if (!existsSync(img)) throw new IuError(`${img} is missing: run iu bench --build-only`);
+  return img;
+}
