@@ -186,6 +186,12 @@ export function splitSignedImage(file: Uint8Array): SplitImage {
   };
 }
 
+/**
+ * The stack check the compiler calls at every function entry (rustc -Zinstrument-mcount);
+ * the kernel binds it to its runtime.
+ */
+export const MCOUNT = "mcount";
+
 /** Builds the trailer (`struct iu_sig_info` + marker) for a signature of `sigLen` bytes. */
 export function signatureTrailer(sigLen: number): Uint8Array {
   const marker = new TextEncoder().encode(IU_MARKER);
@@ -308,8 +314,9 @@ export function parseImage(file: Uint8Array): ImageSpec {
   }
   const names = [...undef].sort();
   const helpers = names.filter((n) => n.startsWith("bpf_"));
-  const runtimeSymbols = names.filter((n) => n.startsWith("iu_"));
-  const unknownSymbols = names.filter((n) => !n.startsWith("bpf_") && !n.startsWith("iu_"));
+  const isRuntime = (n: string): boolean => n.startsWith("iu_") || n === MCOUNT;
+  const runtimeSymbols = names.filter(isRuntime);
+  const unknownSymbols = names.filter((n) => !n.startsWith("bpf_") && !isRuntime(n));
   for (const n of unknownSymbols)
     problems.push(`undefined symbol ${n} is neither a bpf_ helper nor an iu_ runtime symbol`);
 

@@ -39,8 +39,12 @@ export const RUST_SRC = "/usr/lib/rustlib/src/rust/library";
 
 /** Flags for every crate of the build (core, SDK, program). Changing them rebuilds core. */
 export const BASE_RUSTFLAGS = ["-Crelocation-model=pic", "-Cdebuginfo=0"];
-/** Flags for the user crate only (`cargo rustc -- ...`). */
-export const POLICY_RUSTFLAGS = ["-Funsafe_code", "-Zallow-features="];
+/**
+ * Flags for the user crate only (`cargo rustc -- ...`): the safety policy, and a call of
+ * `mcount` at every function entry, which the kernel binds to its stack check (recursion
+ * and deep call chains stop like a panic instead of running off the program's stack).
+ */
+export const POLICY_RUSTFLAGS = ["-Funsafe_code", "-Zallow-features=", "-Zinstrument-mcount"];
 
 export type Stage = "policy" | "compile" | "link" | "check" | "sign" | "write";
 

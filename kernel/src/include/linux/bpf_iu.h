@@ -53,8 +53,16 @@ struct bpf_iu_image {
 	void *thunk;		/* endbr64; jmp entry (indirect call target) */
 	unsigned long text_start, text_end;
 	u32 hook_default;	/* returned after a panic */
-	atomic64_t panics;
+	u32 disabled;		/* by kernel.iu_fault_limit */
+	bool watched;		/* counted in the watchdog's users */
+	u64 __percpu *runs;	/* invocations */
+	atomic64_t panics;	/* panics and stack overflows */
+	atomic64_t stops;	/* stopped by the watchdog */
+	atomic64_t faults;	/* panics + stops, for the limit */
 };
+
+struct pt_regs;
+struct seq_file;
 
 #ifdef CONFIG_BPF_IU
 #define BPF_IU_PROG_FLAGS	BPF_F_IU_NATIVE
@@ -65,6 +73,9 @@ static inline bool bpf_iu_prog(const struct bpf_prog *prog)
 {
 	return prog->aux->iu_image;
 }
+
+void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m);
+bool bpf_iu_fixup_double_fault(struct pt_regs *regs);
 #else
 #define BPF_IU_PROG_FLAGS	0
 static inline int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
@@ -78,6 +89,15 @@ static inline void bpf_iu_prog_free(struct bpf_prog_aux *aux)
 }
 
 static inline bool bpf_iu_prog(const struct bpf_prog *prog)
+{
+	return false;
+}
+
+static inline void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
+{
+}
+
+static inline bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
 {
 	return false;
 }

@@ -43,13 +43,81 @@ int iu_elf_parse(struct iu_elf *e, const u8 *data, size_t len,
 int iu_elf_seg_of(const struct iu_elf *e, u64 addr, u64 size, bool file);
 const char *iu_elf_sec_name(const struct iu_elf *e, const Elf64_Shdr *sh);
 
+/*
+ * Every CPU has one stack per nesting level (task, softirq, hardirq, NMI),
+ * IU_STACK_SIZE bytes aligned to their size, with an unmapped page below.
+ * Program code keeps out of the lowest IU_STACK_RESERVE bytes (iu_mcount
+ * checks at every function entry): helpers and interrupts that arrive
+ * while a program runs use them.
+ */
+#define IU_STACK_SIZE		(32 * 1024)
+#define IU_STACK_RESERVE	(8 * 1024)
+#define IU_MAX_RES		8
+
+/* Why a program did not return by itself (iu_fault()). */
+enum iu_fault_kind {
+	IU_FAULT_STOP = 1,	/* over its time budget */
+	IU_FAULT_OVERFLOW,	/* out of stack */
+};
+
+enum iu_res_kind {
+	IU_RES_NONE,
+	IU_RES_SPIN_LOCK,
+	IU_RES_RINGBUF,
+};
+
+/* What an invocation holds and the runtime releases if the program does not. */
+struct iu_res {
+	void *ptr;
+	enum iu_res_kind kind;
+};
+
+/*
+ * One nesting level of one CPU. sp and stack_top are used by iu_entry.S at
+ * offsets 0 and 8. seq numbers the invocations of the level; the watchdog
+ * stops invocation stop_seq.
+ */
+struct iu_frame {
+	unsigned long sp;
+	unsigned long stack_top;
+	const struct bpf_prog *prog;
+	unsigned long seq;
+	unsigned long stop_seq;
+	unsigned int nres;
+	struct iu_res res[IU_MAX_RES];
+};
+
+struct iu_cpu {
+	unsigned int depth;
+	u8 nmi_pending;
+	struct iu_frame frame[IU_MAX_NEST];
+};
+
+DECLARE_PER_CPU(struct iu_cpu, iu_cpu);
+DECLARE_PER_CPU(u8, iu_stop_pending);
+
 void *iu_runtime_lookup(const char *name);
 void *iu_runtime_denied_helper(void);
+void *iu_runtime_tracked_helper(enum bpf_func_id id);
 u32 iu_hook_default(enum bpf_prog_type type);
 unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog);
+void __noreturn iu_fault(enum iu_fault_kind why);
+u64 iu_helper_returned(u64 ret);
+
+bool iu_runtime_ready(void);
+
+/* iu_watchdog.c */
+extern unsigned int iu_time_budget_ms;
+extern unsigned int iu_fault_limit;
+void iu_watchdog_get(void);
+void iu_watchdog_put(void);
 
 /* arch/x86/net/iu_entry.S */
-unsigned int iu_call(const void *ctx, void *entry, unsigned long *save_sp);
-void __noreturn iu_unwind(const unsigned long *save_sp, unsigned int ret);
+unsigned int iu_call(const void *ctx, void *entry, struct iu_frame *f);
+/* Does not return; not __noreturn so that callers end in BUG() for objtool. */
+void iu_unwind(const unsigned long *save_sp, unsigned int ret);
+void iu_mcount(void);
+void iu_helper_call(void);
+void iu_fault_entry(void);
 
 #endif /* _KERNEL_BPF_IU_H */

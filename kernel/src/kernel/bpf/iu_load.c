@@ -42,7 +42,11 @@ struct iu_load {
 	struct iu_prog_def def;
 	struct bpf_iu_image *iu;
 	char entry_name[IU_NAME_LEN];
+	unsigned int nstubs;
+	u16 helper_stub[__BPF_FUNC_MAX_ID];	/* 1 + index of the helper's stub */
 };
+
+static const u8 iu_endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
 /*
  * The verifier's ops of the supported types: their get_func_proto() is
@@ -164,6 +168,9 @@ static bool iu_map_type_ok(enum bpf_map_type type)
 	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
 	case BPF_MAP_TYPE_STRUCT_OPS:
 	case BPF_MAP_TYPE_PROG_ARRAY:
+	/* a lookup takes a socket reference the runtime does not track */
+	case BPF_MAP_TYPE_SOCKMAP:
+	case BPF_MAP_TYPE_SOCKHASH:
 		return false;
 	default:
 		return true;
@@ -267,6 +274,9 @@ static int iu_alloc_image(struct iu_load *l)
 	/* From here on the bpf_prog free path releases the image. */
 	l->prog->aux->iu_image = iu;
 	l->iu = iu;
+	iu->runs = alloc_percpu(u64);
+	if (!iu->runs)
+		return -ENOMEM;
 	memset(iu->alloc, 0, iu->alloc_size);
 	iu->base = iu->alloc + PAGE_SIZE;
 	for (i = 0; i < l->elf.nseg; i++) {
@@ -277,7 +287,6 @@ static int iu_alloc_image(struct iu_load *l)
 	iu->text_start = (unsigned long)iu->base + l->elf.seg[l->elf.xseg].vaddr;
 	iu->text_end = iu->text_start + l->elf.seg[l->elf.xseg].memsz;
 	iu->hook_default = iu_hook_default(l->prog->type);
-	atomic64_set(&iu->panics, 0);
 	return 0;
 }
 
@@ -328,6 +337,86 @@ static int iu_helper_effects(struct iu_load *l, enum bpf_func_id id)
 	return 0;
 }
 
+/*
+ * Helpers the runtime cannot make safe: a callback (it would run program
+ * code inside the helper) or a reference the runtime does not give back
+ * when the program stops.
+ */
+static int iu_helper_unsupported(struct iu_load *l, enum bpf_func_id id,
+				 const struct bpf_func_proto *fn)
+{
+	const enum bpf_arg_type args[] = {
+		fn->arg1_type, fn->arg2_type, fn->arg3_type, fn->arg4_type, fn->arg5_type,
+	};
+	unsigned int i;
+
+	switch (id) {
+	case BPF_FUNC_sk_lookup_tcp:
+	case BPF_FUNC_sk_lookup_udp:
+	case BPF_FUNC_skc_lookup_tcp:
+	case BPF_FUNC_kptr_xchg:
+		goto ref;
+	default:
+		break;
+	}
+	for (i = 0; i < ARRAY_SIZE(args); i++) {
+		if (base_type(args[i]) == ARG_PTR_TO_FUNC) {
+			iu_log(l->log,
+			       "helper %s takes a callback: not supported for native programs, call the code directly",
+			       iu_helper_names[id]);
+			return -EOPNOTSUPP;
+		}
+		if ((args[i] & OBJ_RELEASE) || base_type(args[i]) == ARG_PTR_TO_DYNPTR)
+			goto ref;
+	}
+	return 0;
+ref:
+	iu_log(l->log,
+	       "helper %s takes or gives back a reference the native runtime does not track: not supported",
+	       iu_helper_names[id]);
+	return -EOPNOTSUPP;
+}
+
+/*
+ * Every helper is called through a stub in the stub page,
+ * "endbr64; movabs $fn, %rax; jmp iu_helper_call", one per helper id.
+ */
+#define IU_HELPER_STUBS		64
+#define IU_HELPER_STUB_SIZE	24
+
+static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 *val)
+{
+	unsigned long call = (unsigned long)iu_helper_call;
+	u8 *p;
+	s64 rel;
+
+	OPTIMIZER_HIDE_VAR(call);
+	if (!l->helper_stub[id]) {
+		if (IU_HELPER_STUBS + (l->nstubs + 1) * IU_HELPER_STUB_SIZE > PAGE_SIZE) {
+			iu_log(l->log, "image calls more than %lu different helpers",
+			       (PAGE_SIZE - IU_HELPER_STUBS) / IU_HELPER_STUB_SIZE);
+			return -E2BIG;
+		}
+		p = l->iu->alloc + IU_HELPER_STUBS + l->nstubs * IU_HELPER_STUB_SIZE;
+		memset(p, 0xcc, IU_HELPER_STUB_SIZE);
+		memcpy(p, iu_endbr, sizeof(iu_endbr));
+		p[4] = 0x48;			/* movabs imm64, %rax */
+		p[5] = 0xb8;
+		put_unaligned((u64)(unsigned long)fn, (u64 *)(p + 6));
+		rel = (s64)call - (s64)(unsigned long)(p + 19);
+		if (rel != (s32)rel) {
+			iu_log(l->log, "image memory out of rel32 range of the kernel");
+			return -ENOMEM;
+		}
+		p[14] = 0xe9;			/* jmp rel32 */
+		put_unaligned((s32)rel, (s32 *)(p + 15));
+		l->helper_stub[id] = ++l->nstubs;
+	}
+	*val = (u64)(unsigned long)l->iu->alloc + IU_HELPER_STUBS +
+	       (l->helper_stub[id] - 1) * IU_HELPER_STUB_SIZE;
+	return 0;
+}
+
 /* Does another program type declared in the image allow helper @id? */
 static bool iu_helper_elsewhere(struct iu_load *l, enum bpf_func_id id)
 {
@@ -352,6 +441,7 @@ static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
 	const struct bpf_func_proto *fn;
 	unsigned int id;
 	void *addr;
+	int ret;
 
 	BUILD_BUG_ON(ARRAY_SIZE(iu_helper_names) != __BPF_FUNC_MAX_ID);
 	if (!strncmp(name, "bpf_", 4)) {
@@ -381,10 +471,19 @@ static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
 			iu_log(l->log, "helper %s is not callable from native code", name);
 			return -EACCES;
 		}
-		*val = (u64)(unsigned long)fn->func;
+		addr = iu_runtime_tracked_helper(id);
+		if (!addr) {
+			ret = iu_helper_unsupported(l, id, fn);
+			if (ret)
+				return ret;
+			addr = fn->func;
+		}
+		ret = iu_helper_stub(l, id, addr, val);
+		if (ret)
+			return ret;
 		return iu_helper_effects(l, id);
 	}
-	if (!strncmp(name, "iu_", 3)) {
+	if (!strncmp(name, "iu_", 3) || !strcmp(name, "mcount")) {
 		addr = iu_runtime_lookup(name);
 		if (addr) {
 			*val = (u64)(unsigned long)addr;
@@ -507,28 +606,32 @@ static void iu_write_maps(struct iu_load *l)
 }
 
 /*
- * The stub page holds bpf_func and the thunk:
+ * The stub page holds bpf_func and the thunk, then from IU_HELPER_STUBS on
+ * the helper stubs (iu_helper_stub()):
  *   bpf_func: endbr64; movabs $prog, %rsi; jmp iu_dispatch
  *   thunk:    endbr64; jmp entry
- * Both are reached by indirect calls (IBT needs the endbr64); the program
+ * All are reached by indirect calls (IBT needs the endbr64); the program
  * itself is only ever reached by the direct jmp in the thunk.
  */
 static int iu_emit_stubs(struct iu_load *l)
 {
-	static const u8 endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 	struct bpf_iu_image *iu = l->iu;
 	u8 *p = iu->alloc;
 	u64 progp = (u64)(unsigned long)l->prog;
+	unsigned long dispatch = (unsigned long)iu_dispatch;
 	s64 rel;
 	s32 rel32;
 
-	memcpy(p, endbr, sizeof(endbr));
-	p += sizeof(endbr);
+	/* a plain address for objtool: no folded "iu_dispatch - N" */
+	OPTIMIZER_HIDE_VAR(dispatch);
+
+	memcpy(p, iu_endbr, sizeof(iu_endbr));
+	p += sizeof(iu_endbr);
 	*p++ = 0x48;			/* movabs imm64, %rsi */
 	*p++ = 0xbe;
 	put_unaligned(progp, (u64 *)p);
 	p += 8;
-	rel = (s64)(unsigned long)iu_dispatch - (s64)(unsigned long)(p + 5);
+	rel = (s64)dispatch - (s64)(unsigned long)(p + 5);
 	if (rel != (s32)rel)
 		goto far;
 	rel32 = rel;
@@ -539,8 +642,8 @@ static int iu_emit_stubs(struct iu_load *l)
 
 	p = PTR_ALIGN(p, 16);
 	iu->thunk = p;
-	memcpy(p, endbr, sizeof(endbr));
-	p += sizeof(endbr);
+	memcpy(p, iu_endbr, sizeof(iu_endbr));
+	p += sizeof(iu_endbr);
 	rel = (s64)(unsigned long)iu->entry - (s64)(unsigned long)(p + 5);
 	if (rel != (s32)rel)
 		goto far;
@@ -626,6 +729,10 @@ static int iu_load_image(struct iu_load *l, bpfptr_t uattr)
 	ret = iu_check_attr(l, uattr);
 	if (ret)
 		return ret;
+	if (!iu_runtime_ready()) {
+		iu_log(l->log, "the native runtime has no stacks (out of memory at boot)");
+		return -ENOMEM;
+	}
 	l->img = kvmalloc(l->attr->iu_image_len, GFP_KERNEL);
 	if (!l->img)
 		return -ENOMEM;
@@ -660,7 +767,12 @@ static int iu_load_image(struct iu_load *l, bpfptr_t uattr)
 	if (ret)
 		return ret;
 	iu_fill_prog(l);
-	return bpf_prog_lock_ro(l->prog);
+	ret = bpf_prog_lock_ro(l->prog);
+	if (ret)
+		return ret;
+	iu_watchdog_get();
+	l->iu->watched = true;
+	return 0;
 }
 
 int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
@@ -714,6 +826,9 @@ void bpf_iu_prog_free(struct bpf_prog_aux *aux)
 	 */
 	aux->prog->jited = 0;
 	aux->prog->bpf_func = NULL;
+	if (iu->watched)
+		iu_watchdog_put();
+	free_percpu(iu->runs);
 	bpf_jit_free_exec(iu->alloc);
 	aux->iu_image = NULL;
 	kfree(iu);

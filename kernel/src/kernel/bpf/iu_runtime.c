@@ -4,34 +4,34 @@
  *
  * - iu_dispatch(): every invocation of a native program goes through it
  *   (bpf_func is a per-program stub "endbr64; movabs $prog, %rsi;
- *   jmp iu_dispatch"). It takes a per-CPU save slot for the nesting level
- *   (task, softirq, hardirq, NMI), refuses recursion of a program on one
- *   CPU, and calls the program through iu_call() (arch/x86/net/iu_entry.S).
- * - iu_panic(): called by the program's panic handler; logs rate-limited
- *   and unwinds to the dispatcher, which returns the hook's default.
+ *   jmp iu_dispatch"). It takes the nesting level of the CPU (task,
+ *   softirq, hardirq, NMI), refuses recursion of a program on one CPU,
+ *   and calls the program on the level's own stack through iu_call()
+ *   (arch/x86/net/iu_entry.S). After the program, it releases what the
+ *   invocation still holds.
+ * - iu_panic() and iu_fault(): a panic, a stop by the watchdog and a
+ *   stack overflow are logged rate-limited, counted, and unwound to the
+ *   dispatcher, which returns the hook's default.
+ * - Wrappers of the helpers that take something the program must give
+ *   back (spin locks, ring-buffer records): they record it per invocation.
  * - The fixed table of runtime symbols an image may import ("iu_*").
  */
 #include <linux/bpf.h>
 #include <linux/filter.h>
+#include <linux/kasan.h>
 #include <linux/percpu.h>
 #include <linux/pkt_cls.h>
 #include <linux/ratelimit.h>
+#include <linux/seq_file.h>
 #include <linux/skbuff.h>
+#include <linux/vmalloc.h>
 #include <uapi/linux/bpf.h>
 #include "iu.h"
 
-struct iu_frame {
-	unsigned long sp;
-	const struct bpf_prog *prog;
-};
-
-struct iu_cpu {
-	unsigned int depth;
-	struct iu_frame frame[IU_MAX_NEST];
-};
-
-static DEFINE_PER_CPU(struct iu_cpu, iu_cpu);
-static DEFINE_RATELIMIT_STATE(iu_panic_rs, 5 * HZ, 10);
+DEFINE_PER_CPU(struct iu_cpu, iu_cpu);
+DEFINE_PER_CPU(u8, iu_stop_pending);
+static DEFINE_RATELIMIT_STATE(iu_fault_rs, 5 * HZ, 10);
+static bool iu_stacks_ready;
 
 u32 iu_hook_default(enum bpf_prog_type type)
 {
@@ -46,29 +46,57 @@ u32 iu_hook_default(enum bpf_prog_type type)
 	}
 }
 
+static void iu_release(struct iu_frame *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nres; i++) {
+		void *p = f->res[i].ptr;
+
+		switch (f->res[i].kind) {
+		case IU_RES_SPIN_LOCK:
+			bpf_spin_unlock_proto.func((unsigned long)p, 0, 0, 0, 0);
+			break;
+		case IU_RES_RINGBUF:
+			bpf_ringbuf_discard_proto.func((unsigned long)p, 0, 0, 0, 0);
+			break;
+		default:
+			break;
+		}
+	}
+	f->nres = 0;
+}
+
 unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 {
-	const struct bpf_iu_image *img = prog->aux->iu_image;
-	struct iu_cpu *c;
+	struct bpf_iu_image *img = prog->aux->iu_image;
 	struct iu_frame *f;
-	unsigned int d, i, ret;
+	unsigned int d, ret;
+
+	BUILD_BUG_ON(offsetof(struct iu_frame, sp) != 0);
+	BUILD_BUG_ON(offsetof(struct iu_frame, stack_top) != 8);
 
 	preempt_disable();
-	c = this_cpu_ptr(&iu_cpu);
 	/* One instruction on x86: safe against interrupts and NMIs. */
 	d = this_cpu_inc_return(iu_cpu.depth);
-	if (unlikely(d > IU_MAX_NEST))
+	if (unlikely(d > IU_MAX_NEST || READ_ONCE(img->disabled)))
 		goto miss;
-	for (i = 0; i < d - 1; i++)
-		if (unlikely(c->frame[i].prog == prog))
-			goto miss;
-	f = &c->frame[d - 1];
-	f->prog = prog;
-	ret = iu_call(ctx, img->thunk, &f->sp);
-	f->prog = NULL;
+	if (unlikely(this_cpu_inc_return(*prog->active) != 1))
+		goto miss_active;
+	f = this_cpu_ptr(&iu_cpu.frame[d - 1]);
+	WRITE_ONCE(f->seq, f->seq + 1);
+	WRITE_ONCE(f->prog, prog);
+	this_cpu_inc(*img->runs);
+	ret = iu_call(ctx, img->thunk, f);
+	if (unlikely(f->nres))
+		iu_release(f);
+	WRITE_ONCE(f->prog, NULL);
+	this_cpu_dec(*prog->active);
 	this_cpu_dec(iu_cpu.depth);
 	preempt_enable();
 	return ret;
+miss_active:
+	this_cpu_dec(*prog->active);
 miss:
 	this_cpu_dec(iu_cpu.depth);
 	preempt_enable();
@@ -82,30 +110,86 @@ static struct iu_frame *iu_current(void)
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
 	unsigned int d = READ_ONCE(c->depth);
 
-	if (WARN_ONCE(!d || d > IU_MAX_NEST, "iu: runtime call outside a native program"))
+	if (WARN_ONCE(!d || d > IU_MAX_NEST || !c->frame[d - 1].prog,
+		      "iu: runtime call outside a native program"))
 		return NULL;
 	return &c->frame[d - 1];
 }
 
-static void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
-		     u32 line, u32 col)
+/*
+ * Leave the program: count the fault against the repeat-offender limit
+ * and go back to the dispatcher with the hook's default.
+ */
+static void __noreturn iu_leave(struct iu_frame *f)
+{
+	const struct bpf_prog *prog = f->prog;
+	struct bpf_iu_image *img = prog->aux->iu_image;
+	u64 faults = atomic64_inc_return(&img->faults);
+	unsigned int limit = READ_ONCE(iu_fault_limit);
+
+	if (limit && faults >= limit && !xchg(&img->disabled, 1))
+		pr_err("iu: program %s (id %u) disabled after %llu faults\n",
+		       prog->aux->name, prog->aux->id, faults);
+	WRITE_ONCE(f->stop_seq, 0);
+	/* Instrumented helpers may have left poisoned frames behind. */
+	kasan_unpoison_range((void *)(f->stack_top - IU_STACK_SIZE), IU_STACK_SIZE);
+	iu_unwind(&f->sp, img->hook_default);
+	BUG();
+}
+
+void __noreturn iu_fault(enum iu_fault_kind why)
 {
 	struct iu_frame *f = iu_current();
 	const struct bpf_prog *prog;
 	struct bpf_iu_image *img;
 
 	if (!f)
-		return;
+		BUG();
 	prog = f->prog;
 	img = prog->aux->iu_image;
-	atomic64_inc(&img->panics);
-	if (__ratelimit(&iu_panic_rs))
-		pr_err("iu: program %s (id %u) panicked at %.*s:%u:%u: %.*s\n",
-		       prog->aux->name, prog->aux->id,
-		       (int)min_t(u64, file_len, 256), file ? (const char *)file : "",
-		       line, col,
-		       (int)min_t(u64, msg_len, 256), msg ? (const char *)msg : "");
-	iu_unwind(&f->sp, img->hook_default);
+	if (why == IU_FAULT_STOP) {
+		atomic64_inc(&img->stops);
+		if (__ratelimit(&iu_fault_rs))
+			pr_err("iu: program %s (id %u) stopped: ran longer than the time budget of %u ms\n",
+			       prog->aux->name, prog->aux->id, READ_ONCE(iu_time_budget_ms));
+	} else {
+		atomic64_inc(&img->panics);
+		if (__ratelimit(&iu_fault_rs))
+			pr_err("iu: program %s (id %u) overflowed its stack\n",
+			       prog->aux->name, prog->aux->id);
+	}
+	iu_leave(f);
+}
+
+static void __noreturn iu_panic_msg(struct iu_frame *f, const char *fmt, ...)
+{
+	const struct bpf_prog *prog = f->prog;
+	struct va_format vaf;
+	va_list args;
+
+	atomic64_inc(&prog->aux->iu_image->panics);
+	if (__ratelimit(&iu_fault_rs)) {
+		va_start(args, fmt);
+		vaf.fmt = fmt;
+		vaf.va = &args;
+		pr_err("iu: program %s (id %u) %pV\n", prog->aux->name, prog->aux->id, &vaf);
+		va_end(args);
+	}
+	iu_leave(f);
+}
+
+/* The program's panic handler. */
+static void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
+		     u32 line, u32 col)
+{
+	struct iu_frame *f = iu_current();
+
+	if (!f)
+		return;
+	iu_panic_msg(f, "panicked at %.*s:%u:%u: %.*s",
+		     (int)min_t(u64, file_len, 256), file ? (const char *)file : "",
+		     line, col,
+		     (int)min_t(u64, msg_len, 256), msg ? (const char *)msg : "");
 }
 
 /*
@@ -115,23 +199,145 @@ static void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
 static u64 iu_denied_helper(void)
 {
 	struct iu_frame *f = iu_current();
-	const struct bpf_prog *prog;
-	struct bpf_iu_image *img;
 
-	if (!f)
-		return 0;
-	prog = f->prog;
-	img = prog->aux->iu_image;
-	atomic64_inc(&img->panics);
-	if (__ratelimit(&iu_panic_rs))
-		pr_err("iu: program %s (id %u) called a helper its type may not use\n",
-		       prog->aux->name, prog->aux->id);
-	iu_unwind(&f->sp, img->hook_default);
+	if (f)
+		iu_panic_msg(f, "called a helper its type may not use");
+	return 0;
 }
 
 void *iu_runtime_denied_helper(void)
 {
 	return iu_denied_helper;
+}
+
+/* A helper returned while the watchdog wants some program on this CPU stopped. */
+u64 iu_helper_returned(u64 ret)
+{
+	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
+	unsigned int d = READ_ONCE(c->depth), i;
+	struct iu_frame *f;
+
+	if (!d || d > IU_MAX_NEST)
+		return ret;
+	f = &c->frame[d - 1];
+	if (f->prog && READ_ONCE(f->stop_seq) == f->seq)
+		iu_fault(IU_FAULT_STOP);
+	/* For a level below, the NMI handler does it once it runs again. */
+	for (i = 0; i < d; i++)
+		if (c->frame[i].prog && READ_ONCE(c->frame[i].stop_seq) == c->frame[i].seq)
+			return ret;
+	this_cpu_write(iu_stop_pending, 0);
+	return ret;
+}
+
+/* Tracked helpers: what they take is given back when the invocation ends. */
+
+static struct iu_res *iu_res_find(struct iu_frame *f, enum iu_res_kind kind, void *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nres; i++)
+		if (f->res[i].kind == kind && (!p || f->res[i].ptr == p))
+			return &f->res[i];
+	return NULL;
+}
+
+static void iu_res_drop(struct iu_frame *f, struct iu_res *r)
+{
+	*r = f->res[--f->nres];
+}
+
+static u64 iu_spin_lock(struct bpf_spin_lock *lock)
+{
+	struct iu_frame *f = iu_current();
+
+	if (!f)
+		return 0;
+	if (in_nmi())
+		iu_panic_msg(f, "took a spin lock in NMI context");
+	if (iu_res_find(f, IU_RES_SPIN_LOCK, NULL))
+		iu_panic_msg(f, "took a second spin lock while holding one");
+	if (f->nres == IU_MAX_RES)
+		iu_panic_msg(f, "holds more than %d locks and records", IU_MAX_RES);
+	bpf_spin_lock_proto.func((unsigned long)lock, 0, 0, 0, 0);
+	f->res[f->nres++] = (struct iu_res){ .ptr = lock, .kind = IU_RES_SPIN_LOCK };
+	return 0;
+}
+
+static u64 iu_spin_unlock(struct bpf_spin_lock *lock)
+{
+	struct iu_frame *f = iu_current();
+	struct iu_res *r;
+
+	if (!f)
+		return 0;
+	r = iu_res_find(f, IU_RES_SPIN_LOCK, lock);
+	if (!r)
+		iu_panic_msg(f, "released a spin lock it does not hold");
+	iu_res_drop(f, r);
+	bpf_spin_unlock_proto.func((unsigned long)lock, 0, 0, 0, 0);
+	return 0;
+}
+
+static u64 iu_ringbuf_reserve(struct bpf_map *map, u64 size, u64 flags)
+{
+	struct iu_frame *f = iu_current();
+	u64 p;
+
+	if (!f || f->nres == IU_MAX_RES)
+		return 0;
+	p = bpf_ringbuf_reserve_proto.func((unsigned long)map, size, flags, 0, 0);
+	if (p)
+		f->res[f->nres++] = (struct iu_res){
+			.ptr = (void *)(unsigned long)p, .kind = IU_RES_RINGBUF };
+	return p;
+}
+
+static struct iu_frame *iu_ringbuf_take(void *sample)
+{
+	struct iu_frame *f = iu_current();
+	struct iu_res *r;
+
+	if (!f)
+		return NULL;
+	r = iu_res_find(f, IU_RES_RINGBUF, sample);
+	if (!r)
+		iu_panic_msg(f, "gave back a ring buffer record it did not reserve");
+	iu_res_drop(f, r);
+	return f;
+}
+
+static u64 iu_ringbuf_submit(void *sample, u64 flags)
+{
+	if (iu_ringbuf_take(sample))
+		bpf_ringbuf_submit_proto.func((unsigned long)sample, flags, 0, 0, 0);
+	return 0;
+}
+
+static u64 iu_ringbuf_discard(void *sample, u64 flags)
+{
+	if (iu_ringbuf_take(sample))
+		bpf_ringbuf_discard_proto.func((unsigned long)sample, flags, 0, 0, 0);
+	return 0;
+}
+
+/* The wrapper bound in place of helper @id, or NULL if @id is not tracked. */
+void *iu_runtime_tracked_helper(enum bpf_func_id id)
+{
+	switch (id) {
+	case BPF_FUNC_spin_lock:
+		return iu_spin_lock;
+	case BPF_FUNC_spin_unlock:
+		return iu_spin_unlock;
+	case BPF_FUNC_ringbuf_reserve:
+		return iu_ringbuf_reserve;
+	case BPF_FUNC_ringbuf_submit:
+		return iu_ringbuf_submit;
+	case BPF_FUNC_ringbuf_discard:
+		return iu_ringbuf_discard;
+	default:
+		return NULL;
+	}
 }
 
 static u64 iu_skb_data(const struct sk_buff *skb, u64 *data_end)
@@ -152,6 +358,8 @@ static const struct {
 	{ "iu_panic", iu_panic },
 	{ "iu_skb_data", iu_skb_data },
 	{ "iu_skb_len", iu_skb_len },
+	/* rustc -Zinstrument-mcount: the stack check at every function entry */
+	{ "mcount", iu_mcount },
 };
 
 void *iu_runtime_lookup(const char *name)
@@ -162,4 +370,51 @@ void *iu_runtime_lookup(const char *name)
 		if (!strcmp(iu_runtime_syms[i].name, name))
 			return iu_runtime_syms[i].addr;
 	return NULL;
+}
+
+void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
+{
+	const struct bpf_iu_image *img = prog->aux->iu_image;
+	u64 runs = 0;
+	int cpu;
+
+	if (!img)
+		return;
+	for_each_possible_cpu(cpu)
+		runs += *per_cpu_ptr(img->runs, cpu);
+	seq_printf(m,
+		   "iu_invocations:\t%llu\n"
+		   "iu_panics:\t%llu\n"
+		   "iu_stops:\t%llu\n"
+		   "iu_disabled:\t%u\n",
+		   runs, (u64)atomic64_read(&img->panics),
+		   (u64)atomic64_read(&img->stops), READ_ONCE(img->disabled));
+}
+
+/* One stack per CPU and nesting level, vmalloc'd: an unmapped page below. */
+static int __init iu_stacks_init(void)
+{
+	unsigned int cpu, l;
+	void *s;
+
+	for_each_possible_cpu(cpu) {
+		struct iu_cpu *c = per_cpu_ptr(&iu_cpu, cpu);
+
+		for (l = 0; l < IU_MAX_NEST; l++) {
+			s = __vmalloc_node(IU_STACK_SIZE, IU_STACK_SIZE,
+					   GFP_KERNEL | __GFP_ZERO, cpu_to_node(cpu),
+					   __builtin_return_address(0));
+			if (!s)
+				return -ENOMEM;
+			c->frame[l].stack_top = (unsigned long)s + IU_STACK_SIZE;
+		}
+	}
+	iu_stacks_ready = true;
+	return 0;
+}
+late_initcall(iu_stacks_init);
+
+bool iu_runtime_ready(void)
+{
+	return READ_ONCE(iu_stacks_ready);
 }

@@ -1,19 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inner Unikernels: entry trampoline for native programs.
+ * Inner Unikernels: entry and exit paths of native programs.
  *
- * iu_call() saves the callee-saved registers on the current stack, stores
- * the stack pointer in *save_sp and calls the program. iu_unwind() is the
- * longjmp: it restores the stack pointer saved by the innermost iu_call(),
- * so that iu_call() returns @ret to its caller as if the program had
- * returned it. Everything the program pushed below save_sp is discarded.
+ * iu_call() saves the callee-saved registers on the hook's stack, stores
+ * that stack pointer in the frame, switches to the frame's own stack and
+ * calls the program. iu_unwind() is the longjmp: it goes back to the stack
+ * pointer iu_call() saved, so that iu_call() returns @ret to the dispatcher
+ * as if the program had returned it. What the program left on its own
+ * stack is simply abandoned.
+ *
+ * iu_mcount() is called at every function entry of the program (rustc
+ * -Zinstrument-mcount): the program's stacks are aligned to their size,
+ * so the offset of %rsp in its stack says how much is left.
+ *
+ * iu_helper_call() runs every helper: stub "movabs $helper, %rax; jmp
+ * iu_helper_call". After the helper returns it looks at the per-CPU flag
+ * the watchdog raises, so that a program stopped inside a helper stops as
+ * soon as the helper is done.
+ *
+ * iu_fault_entry() is where the NMI and double-fault handlers send a
+ * program that has to stop, with %rsp at the top of its stack and the
+ * reason in %edi.
  */
 #include <linux/linkage.h>
 #include <asm/nospec-branch.h>
+#include <asm/percpu.h>
+#include <asm/unwind_hints.h>
+
+#define IU_STACK_SIZE		(32 * 1024)
+#define IU_STACK_RESERVE	(8 * 1024)
+#define IU_FAULT_OVERFLOW	2
+#define IU_FRAME_SP		0
+#define IU_FRAME_STACK_TOP	8
 
 	.text
 
-/* unsigned int iu_call(const void *ctx, void *entry, unsigned long *save_sp) */
+/* unsigned int iu_call(const void *ctx, void *entry, struct iu_frame *f) */
 SYM_FUNC_START(iu_call)
 	pushq	%rbp
 	movq	%rsp, %rbp
@@ -22,11 +44,13 @@ SYM_FUNC_START(iu_call)
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
-	pushq	%rdx			/* keeps %rsp 16-byte aligned at the call */
-	movq	%rsp, (%rdx)
+	pushq	%rdx			/* keeps %rsp 16-byte aligned */
+	movq	%rsp, IU_FRAME_SP(%rdx)
+	movq	IU_FRAME_STACK_TOP(%rdx), %rsp
 	movq	%rsi, %rax
 	xorl	%esi, %esi
 	CALL_NOSPEC rax
+	leaq	-48(%rbp), %rsp
 	popq	%rdx
 	popq	%r15
 	popq	%r14
@@ -37,8 +61,13 @@ SYM_FUNC_START(iu_call)
 	RET
 SYM_FUNC_END(iu_call)
 
-/* void iu_unwind(const unsigned long *save_sp, unsigned int ret), no return */
-SYM_FUNC_START(iu_unwind)
+/*
+ * void iu_unwind(const unsigned long *save_sp, unsigned int ret), no return.
+ * Not a function for objtool: it returns from iu_call()'s frame.
+ */
+SYM_CODE_START(iu_unwind)
+	UNWIND_HINT_UNDEFINED
+	ANNOTATE_NOENDBR
 	movq	(%rdi), %rsp
 	movl	%esi, %eax
 	popq	%rdx
@@ -49,4 +78,64 @@ SYM_FUNC_START(iu_unwind)
 	popq	%rbx
 	popq	%rbp
 	RET
-SYM_FUNC_END(iu_unwind)
+SYM_CODE_END(iu_unwind)
+
+/*
+ * Called at every function entry of a program: stop it before it reaches
+ * the reserve, or when the watchdog wants it stopped.
+ */
+SYM_FUNC_START(iu_mcount)
+	movl	%esp, %r11d
+	andl	$(IU_STACK_SIZE - 1), %r11d
+	cmpl	$IU_STACK_RESERVE, %r11d
+	jb	.Lout_of_stack
+	cmpb	$0, PER_CPU_VAR(iu_stop_pending)
+	jne	.Lmcount_stop_pending
+	RET
+.Lmcount_stop_pending:
+	xorl	%edi, %edi
+	jmp	iu_helper_returned
+.Lout_of_stack:
+	movl	$IU_FAULT_OVERFLOW, %edi
+	jmp	iu_fault_on_stack_top
+SYM_FUNC_END(iu_mcount)
+
+/*
+ * The program is abandoned: run iu_fault(%edi) from the top of the stack
+ * the program runs on, not from the little that is left below it.
+ */
+SYM_CODE_START_LOCAL(iu_fault_on_stack_top)
+	UNWIND_HINT_UNDEFINED
+	movq	%rsp, %rax
+	orq	$(IU_STACK_SIZE - 1), %rax
+	leaq	1(%rax), %rsp
+	call	iu_fault
+	int3
+SYM_CODE_END(iu_fault_on_stack_top)
+
+/* Every helper call of a program: the helper is in %rax. */
+SYM_FUNC_START(iu_helper_call)
+	pushq	%rbp
+	movq	%rsp, %rbp
+	CALL_NOSPEC rax
+	cmpb	$0, PER_CPU_VAR(iu_stop_pending)
+	jne	.Lstop_pending
+	popq	%rbp
+	RET
+.Lstop_pending:
+	movq	%rax, %rdi
+	call	iu_helper_returned
+	popq	%rbp
+	RET
+SYM_FUNC_END(iu_helper_call)
+
+/*
+ * Reached by the iret of the NMI or double-fault handler, which set %rsp to
+ * the top of the program's stack and %edi to the reason.
+ */
+SYM_CODE_START(iu_fault_entry)
+	UNWIND_HINT_UNDEFINED
+	ANNOTATE_NOENDBR
+	call	iu_fault
+	int3
+SYM_CODE_END(iu_fault_entry)

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Inner Unikernels: stopping native programs that run too long or
+ * overflow their stack.
+ *
+ * Watchdog. While native programs are loaded, every CPU runs an hrtimer
+ * every budget/4 that looks at the invocations running on the next online
+ * CPU (its buddy). An invocation seen running for the whole budget
+ * (kernel.iu_time_budget_ms) is marked in its frame and its CPU gets an
+ * NMI, which interrupts also a CPU with interrupts disabled. The NMI
+ * handler sends a program that is in its own text to iu_fault_entry; one
+ * that is inside a helper stops when the helper returns, or at its next
+ * function entry (iu_helper_call and iu_mcount look at iu_stop_pending).
+ * Until the invocation is gone the watchdog repeats the NMI every period.
+ * Not covered: a program that itself runs in NMI context and loops
+ * without a function call or helper call (NMIs do not nest), and, on a
+ * machine with one CPU, a program running with interrupts disabled.
+ *
+ * Stack overflow. iu_mcount stops a program whose stack pointer reaches
+ * the reserve at the bottom of its stack. A frame larger than the reserve
+ * goes past it into the unmapped page below the stack; the CPU cannot
+ * push the page-fault frame there and raises a double fault, which runs
+ * on its own stack. bpf_iu_fixup_double_fault() recognises that case and
+ * returns from the double fault into iu_fault_entry on a fresh stack.
+ */
+#include <linux/bpf.h>
+#include <linux/hrtimer.h>
+#include <linux/init.h>
+#include <linux/percpu.h>
+#include <linux/sysctl.h>
+#include <asm/apic.h>
+#include <asm/nmi.h>
+#include <asm/special_insns.h>
+#include "iu.h"
+
+unsigned int iu_time_budget_ms = 10;
+unsigned int iu_fault_limit;
+static unsigned int iu_budget_max_ms = 100;
+
+static struct ctl_table iu_sysctls[] = {
+	{
+		.procname	= "iu_time_budget_ms",
+		.data		= &iu_time_budget_ms,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &iu_budget_max_ms,
+	},
+	{
+		.procname	= "iu_fault_limit",
+		.data		= &iu_fault_limit,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec,
+	},
+};
+
+struct iu_watch {
+	struct hrtimer timer;
+	unsigned int buddy;
+	unsigned long seq[IU_MAX_NEST];	/* invocation seen at each level */
+	u64 since[IU_MAX_NEST];		/* when it was first seen */
+};
+
+static DEFINE_PER_CPU(struct iu_watch, iu_watch);
+static atomic_t iu_watch_users;
+
+/* Does the watchdog want an invocation on this CPU, below depth @d, stopped? */
+static bool iu_stop_wanted(struct iu_cpu *c, unsigned int d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d && i < IU_MAX_NEST; i++)
+		if (READ_ONCE(c->frame[i].prog) &&
+		    READ_ONCE(c->frame[i].stop_seq) == READ_ONCE(c->frame[i].seq))
+			return true;
+	return false;
+}
+
+static int iu_nmi(unsigned int type, struct pt_regs *regs)
+{
+	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
+	const struct bpf_iu_image *img;
+	const struct bpf_prog *prog;
+	struct iu_frame *f;
+	unsigned int d;
+
+	if (!READ_ONCE(c->nmi_pending))
+		return NMI_DONE;
+	WRITE_ONCE(c->nmi_pending, 0);
+	d = READ_ONCE(c->depth);
+	if (!iu_stop_wanted(c, d)) {
+		this_cpu_write(iu_stop_pending, 0);
+		return NMI_HANDLED;
+	}
+	if (user_mode(regs) || d > IU_MAX_NEST)
+		return NMI_HANDLED;
+	f = &c->frame[d - 1];
+	prog = READ_ONCE(f->prog);
+	if (!prog || READ_ONCE(f->stop_seq) != f->seq)
+		return NMI_HANDLED;
+	img = prog->aux->iu_image;
+	if (regs->ip >= img->text_start && regs->ip < img->text_end) {
+		regs->ip = (unsigned long)iu_fault_entry;
+		regs->sp = f->stack_top;
+		regs->di = IU_FAULT_STOP;
+	}
+	return NMI_HANDLED;
+}
+
+static void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, u64 budget)
+{
+	struct iu_cpu *c = per_cpu_ptr(&iu_cpu, cpu);
+	unsigned int d = READ_ONCE(c->depth), l;
+	bool kick = false;
+
+	if (w->buddy != cpu) {
+		w->buddy = cpu;
+		memset(w->seq, 0, sizeof(w->seq));
+	}
+	for (l = 0; l < IU_MAX_NEST; l++) {
+		struct iu_frame *f = &c->frame[l];
+		unsigned long seq = READ_ONCE(f->seq);
+
+		if (l >= d || !READ_ONCE(f->prog)) {
+			w->seq[l] = 0;
+			continue;
+		}
+		if (seq != w->seq[l]) {
+			w->seq[l] = seq;
+			w->since[l] = now;
+			continue;
+		}
+		if (now - w->since[l] < budget)
+			continue;
+		WRITE_ONCE(f->stop_seq, seq);
+		kick = true;
+	}
+	if (!kick)
+		return;
+	WRITE_ONCE(per_cpu(iu_stop_pending, cpu), 1);
+	WRITE_ONCE(c->nmi_pending, 1);
+	smp_mb();
+	__apic_send_IPI(cpu, NMI_VECTOR);
+}
+
+static enum hrtimer_restart iu_watch_fn(struct hrtimer *t)
+{
+	struct iu_watch *w = this_cpu_ptr(&iu_watch);
+	unsigned int cpu = smp_processor_id(), buddy;
+	u64 budget = (u64)READ_ONCE(iu_time_budget_ms) * NSEC_PER_MSEC;
+
+	if (!atomic_read(&iu_watch_users))
+		return HRTIMER_NORESTART;
+	buddy = cpumask_next(cpu, cpu_online_mask);
+	if (buddy >= nr_cpu_ids)
+		buddy = cpumask_first(cpu_online_mask);
+	iu_watch_cpu(w, buddy, ktime_get_ns(), budget);
+	hrtimer_forward_now(t, ns_to_ktime(budget / 4));
+	return HRTIMER_RESTART;
+}
+
+static void iu_watch_start_local(void *unused)
+{
+	struct iu_watch *w = this_cpu_ptr(&iu_watch);
+	u64 period = (u64)READ_ONCE(iu_time_budget_ms) * NSEC_PER_MSEC / 4;
+
+	if (!hrtimer_active(&w->timer))
+		hrtimer_start(&w->timer, ns_to_ktime(period), HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/* A native program was loaded: the timers run while there is one. */
+void iu_watchdog_get(void)
+{
+	if (atomic_inc_return(&iu_watch_users) == 1)
+		on_each_cpu(iu_watch_start_local, NULL, 1);
+}
+
+void iu_watchdog_put(void)
+{
+	atomic_dec(&iu_watch_users);
+}
+
+bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
+{
+	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
+	unsigned int d = READ_ONCE(c->depth);
+	unsigned long addr = read_cr2(), base;
+	const struct bpf_iu_image *img;
+	const struct bpf_prog *prog;
+	struct iu_frame *f;
+
+	if (user_mode(regs) || !d || d > IU_MAX_NEST)
+		return false;
+	f = &c->frame[d - 1];
+	prog = READ_ONCE(f->prog);
+	if (!prog)
+		return false;
+	img = prog->aux->iu_image;
+	base = f->stack_top - IU_STACK_SIZE;
+	/* A push or stack probe of program code into the page below its stack. */
+	if (addr < base - PAGE_SIZE || addr >= base ||
+	    regs->sp < base - PAGE_SIZE || regs->sp > base + PAGE_SIZE ||
+	    regs->ip < img->text_start || regs->ip >= img->text_end)
+		return false;
+	regs->ip = (unsigned long)iu_fault_entry;
+	regs->sp = f->stack_top;
+	regs->di = IU_FAULT_OVERFLOW;
+	return true;
+}
+
+static int __init iu_watchdog_init(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct iu_watch *w = per_cpu_ptr(&iu_watch, cpu);
+
+		hrtimer_init(&w->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+		w->timer.function = iu_watch_fn;
+		w->buddy = cpu;
+	}
+	register_sysctl_init("kernel", iu_sysctls);
+	return register_nmi_handler(NMI_LOCAL, iu_nmi, 0, "iu_watchdog");
+}
+late_initcall(iu_watchdog_init);
