@@ -141,6 +141,7 @@ static void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, u64 budg
 		return;
 	WRITE_ONCE(per_cpu(iu_stop_pending, cpu), 1);
 	WRITE_ONCE(c->nmi_pending, 1);
+	/* The flags are visible before the NMI that reads them arrives. */
 	smp_mb();
 	__apic_send_IPI(cpu, NMI_VECTOR);
 }
