@@ -63,6 +63,7 @@ struct bpf_iu_image {
 
 struct pt_regs;
 struct seq_file;
+struct stack_info;
 
 #ifdef CONFIG_BPF_IU
 #define BPF_IU_PROG_FLAGS	BPF_F_IU_NATIVE
@@ -76,6 +77,7 @@ static inline bool bpf_iu_prog(const struct bpf_prog *prog)
 
 void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m);
 bool bpf_iu_fixup_double_fault(struct pt_regs *regs);
+bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info);
 #else
 #define BPF_IU_PROG_FLAGS	0
 static inline int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
@@ -98,6 +100,11 @@ static inline void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_fi
 }
 
 static inline bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
+{
+	return false;
+}
+
+static inline bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info)
 {
 	return false;
 }

@@ -26,6 +26,7 @@
 #include <linux/skbuff.h>
 #include <linux/vmalloc.h>
 #include <uapi/linux/bpf.h>
+#include <asm/stacktrace.h>
 #include "iu.h"
 
 DEFINE_PER_CPU(struct iu_cpu, iu_cpu);
@@ -389,6 +390,31 @@ void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
 		   "iu_disabled:\t%u\n",
 		   runs, (u64)atomic64_read(&img->panics),
 		   (u64)atomic64_read(&img->stops), READ_ONCE(img->disabled));
+}
+
+/*
+ * For the unwinder (get_stack_info()): is @stack on a program stack of this
+ * CPU? The stack before it is the one its iu_call() ran on.
+ */
+bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info)
+{
+	struct iu_cpu *c = raw_cpu_ptr(&iu_cpu);
+	unsigned int d = min_t(unsigned int, READ_ONCE(c->depth), IU_MAX_NEST), l;
+
+	BUILD_BUG_ON(STACK_TYPE_BPF_IU_LAST - STACK_TYPE_BPF_IU + 1 != IU_MAX_NEST);
+	for (l = 0; l < d; l++) {
+		const struct iu_frame *f = &c->frame[l];
+		unsigned long top = f->stack_top;
+
+		if ((unsigned long)stack >= top - IU_STACK_SIZE && (unsigned long)stack < top) {
+			info->type = STACK_TYPE_BPF_IU + l;
+			info->begin = (unsigned long *)(top - IU_STACK_SIZE);
+			info->end = (unsigned long *)top;
+			info->next_sp = (unsigned long *)f->sp;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* One stack per CPU and nesting level, vmalloc'd: an unmapped page below. */
