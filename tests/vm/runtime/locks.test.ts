@@ -24,10 +24,12 @@ import {
   image,
   logFlooded,
   logWindow,
+  loopStopFailure,
   needsWatchdog,
   panicLine,
   panicSite,
   skipFor,
+  skipUnlessLoopsStop,
   u32Key,
   withBudget,
 } from "./util.js";
@@ -116,29 +118,43 @@ for (const [which, map, kind] of MAPS) {
     },
   );
 
-  test(
-    `${kind}<SpinLocked>: a watchdog stop inside with_lock and holding a lock() guard frees the lock`,
-    { skip },
-    async () => {
-      const p = locks().program("rt_lock");
-      await logWindow(2);
-      await withBudget(20, () => {
-        const c0 = counters(p);
-        const mark = new LogMark();
-        assert.equal(p.testRun({ data: frame(2, which) }).retval, XDP_ABORTED, "stopped inside with_lock");
-        takeLock(which, map);
-        assert.equal(p.testRun({ data: frame(6, which) }).retval, XDP_ABORTED, "stopped holding a guard");
-        takeLock(which, map);
-        const log = mark.since();
-        const lines = faultLines(log, "rt_lock");
-        assert.equal(lines.length, 2, log);
-        for (const l of lines) assert.match(l, /stopped: ran longer than the time budget of 20 ms/);
-        assertHealthy(log);
-        const c1 = counters(p);
-        if (c0 && c1) assert.equal(delta(c0, c1).stops, 2, "iu_stops");
-      });
-    },
-  );
+  for (const [modes, how] of [
+    [[7, 8], "a helper loop"],
+    [[2, 6], "a loop in program code"],
+  ] as const) {
+    test(
+      `${kind}<SpinLocked>: a watchdog stop in ${how} inside with_lock and holding a lock() guard frees the lock`,
+      { skip },
+      async (t) => {
+        if (modes[0] === 2 && (await skipUnlessLoopsStop(t))) return;
+        const p = locks().program("rt_lock");
+        await logWindow(2);
+        await withBudget(20, () => {
+          const c0 = counters(p);
+          const mark = new LogMark();
+          assert.equal(
+            p.testRun({ data: frame(modes[0], which) }).retval,
+            XDP_ABORTED,
+            "stopped inside with_lock",
+          );
+          takeLock(which, map);
+          assert.equal(
+            p.testRun({ data: frame(modes[1], which) }).retval,
+            XDP_ABORTED,
+            "stopped holding a guard",
+          );
+          takeLock(which, map);
+          const log = mark.since();
+          const lines = faultLines(log, "rt_lock");
+          assert.equal(lines.length, 2, log);
+          for (const l of lines) assert.match(l, /stopped: ran longer than the time budget of 20 ms/);
+          assertHealthy(log);
+          const c1 = counters(p);
+          if (c0 && c1) assert.equal(delta(c0, c1).stops, 2, "iu_stops");
+        });
+      },
+    );
+  }
 }
 
 test(
@@ -219,10 +235,12 @@ test(
         assert.equal(r.mode, 0);
         assert.equal(r.magic, 0x005e_ed00_f00dn);
       }
-      // Stopped by the watchdog while holding a reservation, then more submits.
+      // Stopped by the watchdog while holding a reservation (in a helper loop, and in a
+      // loop in program code when the watchdog can stop those), then more submits.
+      const stopModes = (await loopStopFailure()) ? [4, 4, 4] : [4, 3, 3];
       await withBudget(20, () => {
-        for (let i = 0; i < 3; i++)
-          assert.equal(p.testRun({ data: ringFrame(3, 10_000 + i) }).retval, XDP_ABORTED);
+        for (const [i, m] of stopModes.entries())
+          assert.equal(p.testRun({ data: ringFrame(m, 10_000 + i) }).retval, XDP_ABORTED);
       });
       for (let i = 0; i < 200; i++)
         assert.equal(p.testRun({ data: ringFrame(0, 20_000 + i) }).retval, XDP_PASS);

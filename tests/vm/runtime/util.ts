@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
-import type { BpfProgram } from "../../../src/loader/index.js";
+import type { TestContext } from "node:test";
+import { IuObject, type BpfProgram } from "../../../src/loader/index.js";
 import { inVm } from "../loader/util.js";
 
 export { bpffsDir, getpid, inVm, sleep } from "../loader/util.js";
@@ -118,6 +119,44 @@ export function delta(before: Counters, after: Counters): Counters {
     runCnt: after.runCnt - before.runCnt,
     misses: after.misses - before.misses,
   };
+}
+
+let canary: Promise<string | false> | undefined;
+
+/**
+ * Whether the watchdog can stop a program looping in its own code (the NMI path), checked
+ * once per process with a loop that ends by itself after seconds of work (rt_loop mode 3):
+ * false if it was stopped, else why not. A kernel that cannot do it would hang a CPU for
+ * good on the endless loops, so tests of those skip with this reason instead.
+ */
+export function loopStopFailure(): Promise<string | false> {
+  canary ??= (async () => {
+    if (!hasWatchdog) return "no watchdog";
+    await logWindow(1);
+    const o = IuObject.open(image("rt_faults")).load({ programs: ["rt_loop"] });
+    try {
+      return await withBudget(20, () => {
+        const f = frame(3);
+        f.writeUInt32LE(1 << 19, 4);
+        const r = o.program("rt_loop").testRun({ data: f });
+        if (r.retval === XDP_ABORTED) return false;
+        return (
+          `the watchdog does not stop a loop in the program's own code: a bounded loop ran to its end ` +
+          `(${(r.duration / 1e6).toFixed(0)} ms with a 20 ms budget, returned ${r.retval}); an endless one would hang the CPU`
+        );
+      });
+    } finally {
+      o.close();
+    }
+  })();
+  return canary;
+}
+
+/** Skips the test (and returns true) when the watchdog cannot stop loops in program code. */
+export async function skipUnlessLoopsStop(t: TestContext): Promise<boolean> {
+  const why = await loopStopFailure();
+  if (why) t.skip(why);
+  return why !== false;
 }
 
 /* ---------------------------------------------------------------------------------- */

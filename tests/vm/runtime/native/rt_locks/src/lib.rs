@@ -39,13 +39,18 @@ fn byte(ctx: &mut XdpContext, i: usize) -> u8 {
     ctx.data().get(i).copied().unwrap_or(0)
 }
 
-/// Spins until the watchdog stops the program (the exit is never taken).
-fn forever(seed: u64) -> u64 {
+/// Spins until the watchdog stops the program (the exit is never taken); with `helper`,
+/// calls a helper every turn (the stop then happens when the helper returns, which does
+/// not need the watchdog's NMI to interrupt program code).
+fn forever(seed: u64, helper: bool) -> u64 {
     let mut x = black_box(seed);
     loop {
         x = x
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
+        if helper {
+            x ^= ktime_get_ns();
+        }
         if black_box(x) == 0 && black_box(seed) == 0xdead {
             return x;
         }
@@ -55,7 +60,8 @@ fn forever(seed: u64) -> u64 {
 /// Modes: 0 → `n += 1` under the lock, XDP_PASS; 1 → panic inside `with_lock`;
 /// 2 → loop forever inside `with_lock`; 3 → `lock()`, `n += 1`, `mem::forget` the guard,
 /// return XDP_PASS normally; 4 → `lock()`, forget, panic; 5 → a second lock (the other
-/// map) while one is held; 6 → loop forever holding a `lock()` guard.
+/// map) while one is held; 6 → loop forever holding a `lock()` guard; 7 and 8 → as 2 and
+/// 6, calling a helper every turn.
 /// Returns XDP_DROP when the element is missing.
 fn rt_lock(ctx: &mut XdpContext) -> XdpAction {
     bump(0);
@@ -70,8 +76,8 @@ fn rt_lock(ctx: &mut XdpContext) -> XdpAction {
             c.last = 1;
             panic!("panic holding the lock"); // PANIC-SITE: lock-panic
         }),
-        2 => with(hash, |c| {
-            c.last = forever(c.n);
+        2 | 7 => with(hash, |c| {
+            c.last = forever(c.n, mode == 7);
         }),
         3 => {
             let g = if hash { HLOCK.lock(&0) } else { ALOCK.lock(&0) };
@@ -102,7 +108,7 @@ fn rt_lock(ctx: &mut XdpContext) -> XdpAction {
             let g = if hash { HLOCK.lock(&0) } else { ALOCK.lock(&0) };
             match g {
                 Some(mut g) => {
-                    g.last = forever(g.n);
+                    g.last = forever(g.n, mode == 8);
                     true
                 }
                 None => false,
@@ -126,7 +132,7 @@ fn with(hash: bool, f: impl FnOnce(&mut Counter)) -> bool {
 
 /// Modes: 0 → reserve, write, submit (XDP_PASS; XDP_DROP if the reservation fails);
 /// 1 → reserve, write, panic; 2 → reserve, write, `mem::forget`, return normally;
-/// 3 → reserve, write, loop forever.
+/// 3 → reserve, write, loop forever; 4 → the same calling a helper every turn.
 fn rt_ringbuf(ctx: &mut XdpContext) -> XdpAction {
     bump(1);
     let mode = byte(ctx, 0);
@@ -143,7 +149,7 @@ fn rt_ringbuf(ctx: &mut XdpContext) -> XdpAction {
         1 => panic!("panic holding a ring-buffer record {}", seq), // PANIC-SITE: ringbuf-panic
         2 => core::mem::forget(r),
         _ => {
-            r.magic = forever(seq as u64);
+            r.magic = forever(seq as u64, mode == 4);
         }
     }
     XdpAction::Pass
