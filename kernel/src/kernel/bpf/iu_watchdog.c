@@ -8,7 +8,8 @@
  * CPU (its buddy). An invocation seen running for the whole budget
  * (kernel.iu_time_budget_ms) is marked in its frame and its CPU gets an
  * NMI, which interrupts also a CPU with interrupts disabled. The NMI
- * handler sends a program that is in its own text to iu_fault_entry; one
+ * handler sends a program that is in its own text to iu_fault_entry
+ * (iu_nmi_stop()); one
  * that is inside a helper stops when the helper returns, or at its next
  * function entry (iu_helper_call and iu_mcount look at iu_stop_pending).
  * Until the invocation is gone the watchdog repeats the NMI every period.
@@ -78,6 +79,26 @@ static bool iu_stop_wanted(struct iu_cpu *c, unsigned int d)
 	return false;
 }
 
+/*
+ * Make the NMI return into iu_fault_entry(IU_FAULT_STOP) on a fresh stack.
+ * On x86-64 without FRED the NMI does not return through the frame in
+ * pt_regs ("outermost") but through a copy of it right above pt_regs (the
+ * "iret" frame, see asm_exc_nmi in arch/x86/entry/entry_64.S): set both,
+ * so that a repeated NMI, which copies the first to the second, agrees.
+ */
+static void iu_nmi_stop(struct pt_regs *regs, unsigned long stack_top)
+{
+	unsigned long *iret = (unsigned long *)(regs + 1);
+
+	regs->ip = (unsigned long)iu_fault_entry;
+	regs->sp = stack_top;
+	regs->di = IU_FAULT_STOP;
+	if (!cpu_feature_enabled(X86_FEATURE_FRED)) {
+		iret[0] = regs->ip;
+		iret[3] = regs->sp;
+	}
+}
+
 static int iu_nmi(unsigned int type, struct pt_regs *regs)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
@@ -101,11 +122,8 @@ static int iu_nmi(unsigned int type, struct pt_regs *regs)
 	if (!prog || READ_ONCE(f->stop_seq) != f->seq)
 		return NMI_HANDLED;
 	img = prog->aux->iu_image;
-	if (regs->ip >= img->text_start && regs->ip < img->text_end) {
-		regs->ip = (unsigned long)iu_fault_entry;
-		regs->sp = f->stack_top;
-		regs->di = IU_FAULT_STOP;
-	}
+	if (regs->ip >= img->text_start && regs->ip < img->text_end)
+		iu_nmi_stop(regs, f->stack_top);
 	return NMI_HANDLED;
 }
 
