@@ -12,7 +12,7 @@ import { IuError } from "../errors.js";
 import { compileEbpf } from "../toolchain/ebpf.js";
 import { build } from "../toolchain/build.js";
 import { prepareExtras, type ExtrasConfig } from "./extras.js";
-import { RUNAWAY_DIR, requireRunawayImage, runawaySettings } from "./runaway.js";
+import { RUNAWAY_DIR, RUNAWAY_MODE, RUNAWAY_SMP, requireRunawayImage, runawaySettings } from "./runaway.js";
 import type { GuestConfig, GuestResult } from "./guest.js";
 import { plotSpec, renderSvg } from "./plot.js";
 import { buildReport, formatTable, type BenchReport, type Mode } from "./report.js";
@@ -80,7 +80,14 @@ function wantsRunaway(o: Pick<BenchOptions, "only" | "noExtras">): boolean {
 /** One VM boot running the guest runner on `cfg`; the runner's result, or why there is none. */
 async function bootGuest(
   cfg: GuestConfig,
-  o: { kernel: string; timeoutSec: number; work: string; name: string; log: (s: string) => void },
+  o: {
+    kernel: string;
+    timeoutSec: number;
+    work: string;
+    name: string;
+    log: (s: string) => void;
+    smp?: number;
+  },
 ): Promise<{ g?: GuestResult; error?: string }> {
   const cfgPath = join(o.work, `${o.name}.config.json`);
   const outPath = join(o.work, `${o.name}.result.json`);
@@ -88,7 +95,7 @@ async function bootGuest(
   const r = await runVm(["node", join(repoRoot, "dist", "src", "bench", "guest.js"), cfgPath, outPath], {
     icount: cfg.mode === "icount",
     kernel: o.kernel,
-    smp: 1,
+    smp: o.smp ?? 1,
     cwd: repoRoot,
     timeoutSec: o.timeoutSec,
     output: "pipe",
@@ -149,13 +156,30 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     if (runaway) {
       // A boot of its own: if the watchdog failed to stop the program, only this stage
       // is lost (to the timeout), not every other measurement.
-      log("iu bench: the watchdog's stop latency, in a second VM boot");
+      log(
+        `iu bench: the watchdog's stop latency, in a second VM boot (${RUNAWAY_SMP} CPUs, ${RUNAWAY_MODE} time)`,
+      );
       const s = runawaySettings(quick);
       const r = await bootGuest(
-        { ...cfg, workloads: [], extras: { runaway: { image: requireRunawayImage(), ...s } } },
-        { kernel: kernel.bzImage, timeoutSec: o.timeoutSec ?? 300, work, name: "runaway", log },
+        {
+          ...cfg,
+          mode: RUNAWAY_MODE,
+          workloads: [],
+          extras: { runaway: { image: requireRunawayImage(), ...s } },
+        },
+        {
+          kernel: kernel.bzImage,
+          timeoutSec: o.timeoutSec ?? 300,
+          work,
+          name: "runaway",
+          log,
+          smp: RUNAWAY_SMP,
+        },
       );
-      const result = r.g?.extras?.runaway ?? { points: [], error: r.error ?? "no result" };
+      const result = {
+        ...(r.g?.extras?.runaway ?? { points: [], error: r.error ?? "no result" }),
+        mode: RUNAWAY_MODE,
+      };
       g = g ?? (r.g ? { ...r.g, extras: {} } : undefined);
       if (!g) throw new IuError(r.error ?? "the bench runner failed in the VM");
       g = { ...g, extras: { ...g.extras, runaway: result } };

@@ -304,11 +304,12 @@ export function dispatchLine(rep: BenchReport): string {
 /** Rows of the watchdog stop-latency table (header first), or none when not measured. */
 export function runawayRows(r: RunawayResult | undefined, mode: Mode): string[][] {
   if (!r || r.points.length === 0) return [];
-  const unit = mode === "icount" ? "µs guest = 1,000s of instructions" : "µs, TCG wall";
+  const unit =
+    (r.mode ?? mode) === "icount" ? "µs guest = 1,000s of instructions" : "µs of guest time, TCG wall";
   const us = (ns: number) => (Number.isFinite(ns) ? (ns / 1000).toFixed(1) : "-");
   const rows = [
     [
-      "watchdog stop",
+      `watchdog stop${r.cpus ? ` (${r.cpus} CPUs)` : ""}`,
       "budget (ms)",
       `latency after the budget (${unit})`,
       "min",

@@ -7,6 +7,7 @@
  * without the watchdog the program would never return.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../env/paths.js";
 import { IuError } from "../errors.js";
@@ -18,8 +19,35 @@ export const RUNAWAY_DIR = join(repoRoot, "bench", "runaway");
 export const runawayImagePath = (): string => join(RUNAWAY_DIR, "target", "iu", "bench_runaway.iu");
 /** The two programs: a loop in the program's own text, and a loop around a helper call. */
 export const RUNAWAY_PROGRAMS = ["runaway_spin", "runaway_helper"] as const;
+/**
+ * Before an endless program runs, the same loop bounded (`runaway_canary`): tens of
+ * budgets long, so a working watchdog stops it, and it ends by itself (`XDP_PASS`) if the
+ * watchdog does not, instead of hanging the VM. Iterations per loop kind.
+ */
+export const CANARY = {
+  runaway_spin: { mode: 1, iterations: 30_000_000 },
+  runaway_helper: { mode: 2, iterations: 5_000_000 },
+};
+
+/** The canary's input: byte 0 the loop kind, bytes 4..8 the iterations. */
+export function canaryPacket(mode: number, iterations: number): Buffer {
+  const b = Buffer.alloc(64);
+  b[0] = mode;
+  b.writeUInt32LE(iterations, 4);
+  return b;
+}
+
+export interface CanaryResult {
+  program: string;
+  budgetMs: number;
+  retval: number;
+  durationNs: number;
+  /** Returned XDP_ABORTED: the watchdog stopped it. */
+  stopped: boolean;
+}
 export const BUDGET_SYSCTL = "/proc/sys/kernel/iu_time_budget_ms";
 export const FAULT_LIMIT_SYSCTL = "/proc/sys/kernel/iu_fault_limit";
+const XDP_ABORTED = 0;
 
 export interface RunawayConfig {
   image: string;
@@ -48,10 +76,33 @@ export interface RunawayPoint {
 
 export interface RunawayResult {
   points: RunawayPoint[];
+  /** CPUs of the VM it ran in (the stage boots with 2: see RUNAWAY_SMP). */
+  cpus?: number;
+  /** How time was measured (the stage's own boot: RUNAWAY_MODE). */
+  mode?: "icount" | "wall";
+  /** The bounded canaries run before the endless programs (one per loop kind). */
+  canaries?: CanaryResult[];
   /** Why nothing was measured (no watchdog in this kernel). */
   skipped?: string;
   error?: string;
 }
+
+/**
+ * vCPUs of the stop-latency boot. With one CPU the watchdog's NMI comes from that CPU's
+ * own timer interrupt and arrives while the timer handler runs, not while the program
+ * does, so a loop in the program's own text is never stopped there (a loop that calls
+ * helpers is, at the next helper return). With two, each CPU's timer watches the other.
+ */
+export const RUNAWAY_SMP = 2;
+
+/**
+ * The stop-latency boot runs without instruction counting (multi-threaded TCG, guest
+ * wall time). Under `-icount` the CPUs' watchdog timers, started together with the same
+ * period, fire at the same virtual instant on every CPU, so the NMI from a CPU's timer
+ * always arrives while its target is in its own timer interrupt, and a loop in program
+ * text is never stopped (helper loops are). Measured with this bench on 2026-11-27.
+ */
+export const RUNAWAY_MODE = "wall" as const;
 
 export function runawaySettings(quick: boolean): { budgetsMs: number[]; reps: number } {
   return { budgetsMs: [5, 20], reps: quick ? 3 : 7 };
@@ -82,11 +133,42 @@ export function runRunaway(cfg: RunawayConfig, log: (s: string) => void): Runawa
   // Keep running however often it is stopped (0 = never disable).
   if (limitBefore !== undefined) writeFileSync(FAULT_LIMIT_SYSCTL, "0");
   const obj = IuObject.open(cfg.image).load();
+  const canaries: CanaryResult[] = [];
   try {
     const packet = benchPacket(64);
+    const canaryBudget = Math.min(...cfg.budgetsMs);
+    writeFileSync(BUDGET_SYSCTL, String(canaryBudget));
+    for (const name of RUNAWAY_PROGRAMS) {
+      const c = CANARY[name];
+      const r = obj
+        .program("runaway_canary")
+        .testRun({ data: canaryPacket(c.mode, c.iterations), repeat: 1 });
+      canaries.push({
+        program: name,
+        budgetMs: canaryBudget,
+        retval: r.retval,
+        durationNs: r.duration,
+        stopped: r.retval === XDP_ABORTED,
+      });
+      log(`runaway canary for ${name}: retval ${r.retval} after ${r.duration} ns`);
+    }
     for (const budgetMs of cfg.budgetsMs) {
       writeFileSync(BUDGET_SYSCTL, String(budgetMs));
       for (const name of RUNAWAY_PROGRAMS) {
+        const canary = canaries.find((c) => c.program === name)!;
+        if (!canary.stopped) {
+          points.push({
+            program: name,
+            budgetMs,
+            durations: [],
+            ...latencies([], budgetMs),
+            syscallNs: [],
+            retvals: [],
+            stopsCounted: false,
+            error: `not run: the watchdog did not stop its bounded canary (returned ${canary.retval} after ${(canary.durationNs / 1e6).toFixed(1)} ms with a ${canary.budgetMs} ms budget), so the endless loop would hang the VM`,
+          });
+          continue;
+        }
         const prog = obj.program(name);
         const p: RunawayPoint = {
           program: name,
@@ -125,7 +207,7 @@ export function runRunaway(cfg: RunawayConfig, log: (s: string) => void): Runawa
     writeFileSync(BUDGET_SYSCTL, budgetBefore);
     if (limitBefore !== undefined) writeFileSync(FAULT_LIMIT_SYSCTL, limitBefore);
   }
-  return { points };
+  return { points, canaries, cpus: cpus().length };
 }
 
 /** Latency = duration - budget (ns): median, min, max. */

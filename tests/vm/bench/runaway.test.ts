@@ -26,6 +26,7 @@ test("bench runaway: a program that never returns is stopped after the budget", 
   const before = readFileSync(BUDGET_SYSCTL, "utf8").trim();
   const r = runRunaway({ image: runawayImagePath(), budgetsMs: [5], reps: 2 }, () => {});
   assert.equal(r.skipped, undefined);
+  for (const c of r.canaries ?? []) assert.ok(c.stopped, `the bounded canary for ${c.program} was stopped`);
   assert.deepEqual(
     r.points.map((p) => p.program),
     [...RUNAWAY_PROGRAMS],
