@@ -97,10 +97,11 @@ export const RUNAWAY_SMP = 2;
 
 /**
  * The stop-latency boot runs without instruction counting (multi-threaded TCG, guest
- * wall time). Under `-icount` the CPUs' watchdog timers, started together with the same
- * period, fire at the same virtual instant on every CPU, so the NMI from a CPU's timer
- * always arrives while its target is in its own timer interrupt, and a loop in program
- * text is never stopped (helper loops are). Measured with this bench on 2026-11-27.
+ * wall time). Under `-icount` with 2 CPUs a loop in program text was never stopped in
+ * our runs (2026-11-27; helper loops were), while in wall time it is. Likely cause: the
+ * CPUs' watchdog timers, started together with the same period, fire at the same virtual
+ * instant, so the NMI always arrives while its target is in its own timer interrupt
+ * rather than in the program, as it always does on one CPU.
  */
 export const RUNAWAY_MODE = "wall" as const;
 
