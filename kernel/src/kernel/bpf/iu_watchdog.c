@@ -8,8 +8,8 @@
  * CPU (its buddy). An invocation seen running for the whole budget
  * (kernel.iu_time_budget_ms) is marked in its frame and its CPU gets an
  * NMI, which interrupts also a CPU with interrupts disabled. The NMI
- * handler sends a program that is in its own text to iu_fault_entry
- * (iu_nmi_stop()); one
+ * handler sends a program that is in its own text, or under an interrupt
+ * handler that interrupted it, to iu_fault_entry; one
  * that is inside a helper stops when the helper returns, or at its next
  * function entry (iu_helper_call and iu_mcount look at iu_stop_pending).
  * Until the invocation is gone the watchdog repeats the NMI every period.
@@ -30,6 +30,7 @@
 #include <linux/percpu.h>
 #include <linux/sysctl.h>
 #include <asm/apic.h>
+#include <asm/irq_regs.h>
 #include <asm/nmi.h>
 #include <asm/special_insns.h>
 #include "iu.h"
@@ -79,20 +80,38 @@ static bool iu_stop_wanted(struct iu_cpu *c, unsigned int d)
 	return false;
 }
 
+/* Was @regs taken in the text of the program of @f, on its stack? */
+static bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
+			  const struct pt_regs *regs)
+{
+	const struct bpf_iu_image *img = prog->aux->iu_image;
+
+	return regs && !user_mode(regs) &&
+	       regs->ip >= img->text_start && regs->ip < img->text_end &&
+	       regs->sp >= f->stack_top - IU_STACK_SIZE - PAGE_SIZE &&
+	       regs->sp <= f->stack_top;
+}
+
+/* Return from the exception to iu_fault_entry(@why), at the top of the stack. */
+static void iu_return_to_fault(struct pt_regs *regs, const struct iu_frame *f,
+			       enum iu_fault_kind why)
+{
+	regs->ip = (unsigned long)iu_fault_entry;
+	regs->sp = f->stack_top;
+	regs->di = why;
+}
+
 /*
- * Make the NMI return into iu_fault_entry(IU_FAULT_STOP) on a fresh stack.
  * On x86-64 without FRED the NMI does not return through the frame in
  * pt_regs ("outermost") but through a copy of it right above pt_regs (the
  * "iret" frame, see asm_exc_nmi in arch/x86/entry/entry_64.S): set both,
  * so that a repeated NMI, which copies the first to the second, agrees.
  */
-static void iu_nmi_stop(struct pt_regs *regs, unsigned long stack_top)
+static void iu_nmi_return_to_stop(struct pt_regs *regs, const struct iu_frame *f)
 {
 	unsigned long *iret = (unsigned long *)(regs + 1);
 
-	regs->ip = (unsigned long)iu_fault_entry;
-	regs->sp = stack_top;
-	regs->di = IU_FAULT_STOP;
+	iu_return_to_fault(regs, f, IU_FAULT_STOP);
 	if (!cpu_feature_enabled(X86_FEATURE_FRED)) {
 		iret[0] = regs->ip;
 		iret[3] = regs->sp;
@@ -102,8 +121,8 @@ static void iu_nmi_stop(struct pt_regs *regs, unsigned long stack_top)
 static int iu_nmi(unsigned int type, struct pt_regs *regs)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
-	const struct bpf_iu_image *img;
 	const struct bpf_prog *prog;
+	struct pt_regs *irq_regs;
 	struct iu_frame *f;
 	unsigned int d;
 
@@ -115,15 +134,24 @@ static int iu_nmi(unsigned int type, struct pt_regs *regs)
 		this_cpu_write(iu_stop_pending, 0);
 		return NMI_HANDLED;
 	}
-	if (user_mode(regs) || d > IU_MAX_NEST)
+	if (d > IU_MAX_NEST)
 		return NMI_HANDLED;
 	f = &c->frame[d - 1];
 	prog = READ_ONCE(f->prog);
 	if (!prog || READ_ONCE(f->stop_seq) != f->seq)
 		return NMI_HANDLED;
-	img = prog->aux->iu_image;
-	if (regs->ip >= img->text_start && regs->ip < img->text_end)
-		iu_nmi_stop(regs, f->stack_top);
+	if (iu_in_program(f, prog, regs)) {
+		iu_nmi_return_to_stop(regs, f);
+		return NMI_HANDLED;
+	}
+	/*
+	 * An interrupt handler runs on top of the program, often the timer
+	 * interrupt that sent this NMI (one CPU, or timers that expire
+	 * together): that interrupt returns into the stop path instead.
+	 */
+	irq_regs = get_irq_regs();
+	if (iu_in_program(f, prog, irq_regs))
+		iu_return_to_fault(irq_regs, f, IU_FAULT_STOP);
 	return NMI_HANDLED;
 }
 
@@ -206,26 +234,19 @@ bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
 	unsigned int d = READ_ONCE(c->depth);
 	unsigned long addr = read_cr2(), base;
-	const struct bpf_iu_image *img;
 	const struct bpf_prog *prog;
 	struct iu_frame *f;
 
-	if (user_mode(regs) || !d || d > IU_MAX_NEST)
+	if (!d || d > IU_MAX_NEST)
 		return false;
 	f = &c->frame[d - 1];
 	prog = READ_ONCE(f->prog);
-	if (!prog)
-		return false;
-	img = prog->aux->iu_image;
 	base = f->stack_top - IU_STACK_SIZE;
 	/* A push or stack probe of program code into the page below its stack. */
-	if (addr < base - PAGE_SIZE || addr >= base ||
-	    regs->sp < base - PAGE_SIZE || regs->sp > base + PAGE_SIZE ||
-	    regs->ip < img->text_start || regs->ip >= img->text_end)
+	if (!prog || addr < base - PAGE_SIZE || addr >= base ||
+	    regs->sp > base + PAGE_SIZE || !iu_in_program(f, prog, regs))
 		return false;
-	regs->ip = (unsigned long)iu_fault_entry;
-	regs->sp = f->stack_top;
-	regs->di = IU_FAULT_OVERFLOW;
+	iu_return_to_fault(regs, f, IU_FAULT_OVERFLOW);
 	return true;
 }
 
