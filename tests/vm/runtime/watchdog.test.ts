@@ -22,6 +22,7 @@ import {
   faultLines,
   frame,
   image,
+  logFlooded,
   logWindow,
   loopStopFailure,
   needsWatchdog,
@@ -119,6 +120,7 @@ test(
     await withBudget(BUDGET_MS, () => {
       const c0 = counters(p)!;
       const r = p.testRun({ data: frame(2), repeat: 10 });
+      logFlooded();
       assert.equal(r.retval, XDP_ABORTED);
       assert.ok(r.duration / 1e6 <= 2 * BUDGET_MS, `mean ${r.duration / 1e6} ms`);
       assert.equal(delta(c0, counters(p)!).stops, 10);
@@ -134,6 +136,7 @@ test(
     for (const ms of [5, 50]) {
       await withBudget(ms, () => {
         const d = p.testRun({ data: frame(2) }).duration / 1e6;
+        logFlooded();
         console.log(`budget ${ms} ms: stopped after ${d.toFixed(2)} ms`);
         assert.ok(d <= 2 * ms && d >= ms - 1, `budget ${ms} ms: stopped after ${d} ms`);
       });
