@@ -12,7 +12,7 @@ import { IuError } from "../errors.js";
 import { compileEbpf } from "../toolchain/ebpf.js";
 import { build } from "../toolchain/build.js";
 import { prepareExtras, type ExtrasConfig } from "./extras.js";
-import { RUNAWAY_DIR, RUNAWAY_MODE, RUNAWAY_SMP, requireRunawayImage, runawaySettings } from "./runaway.js";
+import { RUNAWAY_DIR, RUNAWAY_SMP, requireRunawayImage, runawaySettings } from "./runaway.js";
 import type { GuestConfig, GuestResult } from "./guest.js";
 import { plotSpec, renderSvg } from "./plot.js";
 import { buildReport, formatTable, type BenchReport, type Mode } from "./report.js";
@@ -157,13 +157,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       // A boot of its own: if the watchdog failed to stop the program, only this stage
       // is lost (to the timeout), not every other measurement.
       log(
-        `iu bench: the watchdog's stop latency, in a second VM boot (${RUNAWAY_SMP} CPUs, ${RUNAWAY_MODE} time)`,
+        `iu bench: the watchdog's stop latency, in a second VM boot (${RUNAWAY_SMP} CPU${RUNAWAY_SMP > 1 ? "s" : ""})`,
       );
       const s = runawaySettings(quick);
       const r = await bootGuest(
         {
           ...cfg,
-          mode: RUNAWAY_MODE,
           workloads: [],
           extras: { runaway: { image: requireRunawayImage(), ...s } },
         },
@@ -178,7 +177,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       );
       const result = {
         ...(r.g?.extras?.runaway ?? { points: [], error: r.error ?? "no result" }),
-        mode: RUNAWAY_MODE,
+        mode,
       };
       g = g ?? (r.g ? { ...r.g, extras: {} } : undefined);
       if (!g) throw new IuError(r.error ?? "the bench runner failed in the VM");

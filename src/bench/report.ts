@@ -309,7 +309,7 @@ export function runawayRows(r: RunawayResult | undefined, mode: Mode): string[][
   const us = (ns: number) => (Number.isFinite(ns) ? (ns / 1000).toFixed(1) : "-");
   const rows = [
     [
-      `watchdog stop${r.cpus ? ` (${r.cpus} CPUs)` : ""}`,
+      `watchdog stop${r.cpus ? ` (${r.cpus} CPU${r.cpus > 1 ? "s" : ""})` : ""}`,
       "budget (ms)",
       `latency after the budget (${unit})`,
       "min",
