@@ -23,13 +23,14 @@ interface Check {
 const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
 
 /**
- * Rust crates held to rustfmt: the SDK and every sample or fixture with a Cargo.toml. The
- * policy catalogue (deliberately broken programs, some naming files outside the repo) is not.
+ * Rust crates held to rustfmt: the SDK, every sample or fixture with a Cargo.toml and the
+ * runtime suite's test crates (tests/vm/runtime/native). The policy catalogue (deliberately
+ * broken programs, some naming files outside the repo) is not.
  */
 export function rustCrates(): string[] {
   const out: string[] = [];
   if (existsSync(join(repoRoot, "sdk", "Cargo.toml"))) out.push(join(repoRoot, "sdk"));
-  for (const top of ["samples", "bench", "templates", "tests/fixtures/native"]) {
+  for (const top of ["samples", "bench", "templates", "tests/fixtures/native", "tests/vm/runtime/native"]) {
     const dir = join(repoRoot, top);
     if (!existsSync(dir)) continue;
     for (const e of readdirSync(dir, { withFileTypes: true })) {
