@@ -68,11 +68,12 @@ static void iu_release(struct iu_frame *f)
 	f->nres = 0;
 }
 
-unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
+notrace unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 {
 	struct bpf_iu_image *img = prog->aux->iu_image;
+	struct iu_cpu *c;
 	struct iu_frame *f;
-	unsigned int d, ret;
+	unsigned int d, i, ret;
 
 	BUILD_BUG_ON(offsetof(struct iu_frame, sp) != 0);
 	BUILD_BUG_ON(offsetof(struct iu_frame, stack_top) != 8);
@@ -82,9 +83,11 @@ unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 	d = this_cpu_inc_return(iu_cpu.depth);
 	if (unlikely(d > IU_MAX_NEST || READ_ONCE(img->disabled)))
 		goto miss;
-	if (unlikely(this_cpu_inc_return(*prog->active) != 1))
-		goto miss_active;
-	f = this_cpu_ptr(&iu_cpu.frame[d - 1]);
+	c = this_cpu_ptr(&iu_cpu);
+	for (i = 0; i < d - 1; i++)
+		if (unlikely(c->frame[i].prog == prog))
+			goto miss;
+	f = &c->frame[d - 1];
 	WRITE_ONCE(f->seq, f->seq + 1);
 	WRITE_ONCE(f->prog, prog);
 	this_cpu_inc(*img->runs);
@@ -92,12 +95,9 @@ unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 	if (unlikely(f->nres))
 		iu_release(f);
 	WRITE_ONCE(f->prog, NULL);
-	this_cpu_dec(*prog->active);
 	this_cpu_dec(iu_cpu.depth);
 	preempt_enable();
 	return ret;
-miss_active:
-	this_cpu_dec(*prog->active);
 miss:
 	this_cpu_dec(iu_cpu.depth);
 	preempt_enable();

@@ -157,6 +157,7 @@ static int iu_nmi(unsigned int type, struct pt_regs *regs)
 
 static void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, u64 budget)
 {
+	u64 period = budget / 4;
 	struct iu_cpu *c = per_cpu_ptr(&iu_cpu, cpu);
 	unsigned int d = READ_ONCE(c->depth), l;
 	bool kick = false;
@@ -178,7 +179,12 @@ static void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, u64 budg
 			w->since[l] = now;
 			continue;
 		}
-		if (now - w->since[l] < budget)
+		/*
+		 * Seen first up to one period after it started: stop it at
+		 * the check that comes a whole budget later (half a period of
+		 * slack for timer jitter), after budget to budget + period.
+		 */
+		if (now - w->since[l] + period / 2 < budget)
 			continue;
 		WRITE_ONCE(f->stop_seq, seq);
 		kick = true;
