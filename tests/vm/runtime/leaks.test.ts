@@ -85,7 +85,7 @@ async function measure(r: Run): Promise<void> {
       assert.ok(growth[k] <= TOLERANCE[k], `${k} grew by ${growth[k]} kB (tolerance ${TOLERANCE[k]} kB)`);
   if (hasKmemleak) {
     const report = await kmemleakScan();
-    if (report.trim()) console.log(`kmemleak:\n${report}`);
+    console.log(report.trim() ? `kmemleak:\n${report}` : "kmemleak: no new suspected leaks");
     const ours = report
       .split(/(?=unreferenced object)/)
       .filter((r) => /\biu_|bpf_|iu_dispatch|iu_panic/.test(r));
