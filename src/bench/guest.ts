@@ -192,17 +192,26 @@ function attached<T>(w: Workload, s: Side, f: () => T): T {
   }
 }
 
+/**
+ * Times the program ran: for a native program the runtime's own count (`iu_invocations`),
+ * which leaves out the invocations its dispatcher refused (nesting, recursion, disabled);
+ * the kernel's run_cnt counts those too.
+ */
+function runs(p: BpfProgram): number {
+  return p.stats().invocations ?? Number(p.refresh().runCnt);
+}
+
 /** Invocations of the attached program over n getpid() calls. */
 function countRuns(w: Workload, s: Side, n: number): number {
   return attached(w, s, () => {
-    const before = s.prog.refresh().runCnt;
+    const before = runs(s.prog);
     const fd = enableStats();
     try {
       loopPerCall(n);
     } finally {
       closeFd(fd);
     }
-    return Number(s.prog.refresh().runCnt - before);
+    return runs(s.prog) - before;
   });
 }
 
