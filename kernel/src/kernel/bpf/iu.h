@@ -96,6 +96,23 @@ struct iu_cpu {
 DECLARE_PER_CPU(struct iu_cpu, iu_cpu);
 DECLARE_PER_CPU(u8, iu_stop_pending);
 
+/* Does the watchdog want the invocation in @f stopped? */
+static inline bool iu_frame_stop_wanted(const struct iu_frame *f)
+{
+	return READ_ONCE(f->prog) && READ_ONCE(f->stop_seq) == READ_ONCE(f->seq);
+}
+
+/* ... or any invocation of CPU @c below depth @d? */
+static inline bool iu_stop_wanted(const struct iu_cpu *c, unsigned int d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d && i < IU_MAX_NEST; i++)
+		if (iu_frame_stop_wanted(&c->frame[i]))
+			return true;
+	return false;
+}
+
 void *iu_runtime_lookup(const char *name);
 void *iu_runtime_denied_helper(void);
 void *iu_runtime_tracked_helper(enum bpf_func_id id);

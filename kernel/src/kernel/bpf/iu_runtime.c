@@ -215,19 +215,15 @@ void *iu_runtime_denied_helper(void)
 u64 iu_helper_returned(u64 ret)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
-	unsigned int d = READ_ONCE(c->depth), i;
-	struct iu_frame *f;
+	unsigned int d = READ_ONCE(c->depth);
 
 	if (!d || d > IU_MAX_NEST)
 		return ret;
-	f = &c->frame[d - 1];
-	if (f->prog && READ_ONCE(f->stop_seq) == f->seq)
+	if (iu_frame_stop_wanted(&c->frame[d - 1]))
 		iu_fault(IU_FAULT_STOP);
 	/* For a level below, the NMI handler does it once it runs again. */
-	for (i = 0; i < d; i++)
-		if (c->frame[i].prog && READ_ONCE(c->frame[i].stop_seq) == c->frame[i].seq)
-			return ret;
-	this_cpu_write(iu_stop_pending, 0);
+	if (!iu_stop_wanted(c, d))
+		this_cpu_write(iu_stop_pending, 0);
 	return ret;
 }
 

@@ -68,21 +68,9 @@ struct iu_watch {
 static DEFINE_PER_CPU(struct iu_watch, iu_watch);
 static atomic_t iu_watch_users;
 
-/* Does the watchdog want an invocation on this CPU, below depth @d, stopped? */
-static bool iu_stop_wanted(struct iu_cpu *c, unsigned int d)
-{
-	unsigned int i;
-
-	for (i = 0; i < d && i < IU_MAX_NEST; i++)
-		if (READ_ONCE(c->frame[i].prog) &&
-		    READ_ONCE(c->frame[i].stop_seq) == READ_ONCE(c->frame[i].seq))
-			return true;
-	return false;
-}
-
 /* Was @regs taken in the text of the program of @f, on its stack? */
 static bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
-			  const struct pt_regs *regs)
+			  struct pt_regs *regs)
 {
 	const struct bpf_iu_image *img = prog->aux->iu_image;
 
@@ -137,9 +125,9 @@ static int iu_nmi(unsigned int type, struct pt_regs *regs)
 	if (d > IU_MAX_NEST)
 		return NMI_HANDLED;
 	f = &c->frame[d - 1];
-	prog = READ_ONCE(f->prog);
-	if (!prog || READ_ONCE(f->stop_seq) != f->seq)
+	if (!iu_frame_stop_wanted(f))
 		return NMI_HANDLED;
+	prog = READ_ONCE(f->prog);
 	if (iu_in_program(f, prog, regs)) {
 		iu_nmi_return_to_stop(regs, f);
 		return NMI_HANDLED;
