@@ -145,7 +145,7 @@ static int iu_nmi(unsigned int type, struct pt_regs *regs)
 
 static void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, u64 budget)
 {
-	u64 period = budget / 4;
+	u64 slack = min_t(u64, budget / 8, 100 * NSEC_PER_USEC);
 	struct iu_cpu *c = per_cpu_ptr(&iu_cpu, cpu);
 	unsigned int d = READ_ONCE(c->depth), l;
 	bool kick = false;
@@ -169,10 +169,12 @@ static void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, u64 budg
 		}
 		/*
 		 * Seen first up to one period after it started: stop it at
-		 * the check that comes a whole budget later (half a period of
-		 * slack for timer jitter), after budget to budget + period.
+		 * the check that comes a whole budget later, after budget to
+		 * budget + period. The slack lets a tick that comes a hair
+		 * early still count, without stopping a program before its
+		 * budget by more than the slack.
 		 */
-		if (now - w->since[l] + period / 2 < budget)
+		if (now - w->since[l] + slack < budget)
 			continue;
 		WRITE_ONCE(f->stop_seq, seq);
 		kick = true;
