@@ -28,6 +28,7 @@ export const BpfCmd = {
   MAP_GET_FD_BY_ID: 14,
   OBJ_GET_INFO_BY_FD: 15,
   RAW_TRACEPOINT_OPEN: 17,
+  BTF_LOAD: 18,
   LINK_CREATE: 28,
   LINK_GET_FD_BY_ID: 30,
   LINK_GET_NEXT_ID: 31,
@@ -113,7 +114,11 @@ export const Off = {
     numa_node: 24,
     map_name: 28, // char[16]
     map_ifindex: 44,
+    btf_fd: 48,
+    btf_key_type_id: 52,
+    btf_value_type_id: 56,
   },
+  btfLoad: { btf: 0, btf_log_buf: 8, btf_size: 16, btf_log_size: 20, btf_log_level: 24 },
   mapElem: { map_fd: 0, key: 8, value: 16, next_key: 16, flags: 24 },
   progLoad: {
     prog_type: 0,
@@ -188,6 +193,20 @@ export interface MapCreateArgs {
   maxEntries: number;
   mapFlags?: number;
   name?: string;
+  /** BTF describing key and value (needed for values with special fields). */
+  btf?: { fd: number; keyTypeId: number; valueTypeId: number };
+}
+
+/** BPF_BTF_LOAD of `btf` at user address `ptr`, with a log buffer. */
+export function encodeBtfLoad(ptr: bigint, size: number, log: bigint, logSize: number): Buffer {
+  const b = attr();
+  const o = Off.btfLoad;
+  b.writeBigUInt64LE(ptr, o.btf);
+  b.writeBigUInt64LE(log, o.btf_log_buf);
+  b.writeUInt32LE(size, o.btf_size);
+  b.writeUInt32LE(logSize, o.btf_log_size);
+  b.writeUInt32LE(logSize ? 1 : 0, o.btf_log_level);
+  return b;
 }
 
 export function encodeMapCreate(a: MapCreateArgs): Buffer {
@@ -199,6 +218,11 @@ export function encodeMapCreate(a: MapCreateArgs): Buffer {
   b.writeUInt32LE(a.maxEntries, o.max_entries);
   b.writeUInt32LE(a.mapFlags ?? 0, o.map_flags);
   if (a.name) putName(b, o.map_name, a.name);
+  if (a.btf) {
+    b.writeUInt32LE(a.btf.fd, o.btf_fd);
+    b.writeUInt32LE(a.btf.keyTypeId, o.btf_key_type_id);
+    b.writeUInt32LE(a.btf.valueTypeId, o.btf_value_type_id);
+  }
   return b;
 }
 

@@ -7,7 +7,7 @@
  * reader of the two record sections below is tried before giving up.
  */
 import { IuError } from "../errors.js";
-import { parseImage } from "../object/image.js";
+import { IU_MAP_F_SPIN_LOCK, parseImage } from "../object/image.js";
 
 export const SIG_MARKER = "~IU native image signature~\n";
 const SIG_INFO_SIZE = 12;
@@ -29,6 +29,8 @@ export interface ImageMap {
   valueSize: number;
   maxEntries: number;
   flags: number;
+  /** The value starts with a bpf_spin_lock (created with BTF that says so). */
+  spinLock: boolean;
 }
 
 export interface ImageSpec {
@@ -92,6 +94,7 @@ export function readImage(bytes: Buffer, what = "image"): ImageSpec {
       valueSize: m.valueSize,
       maxEntries: m.maxEntries,
       flags: m.flags,
+      spinLock: (m.iuFlags & IU_MAP_F_SPIN_LOCK) !== 0,
     })),
     problems: full.problems,
   };
@@ -153,6 +156,7 @@ export function readImageMinimal(bytes: Buffer, what = "image"): ImageSpec {
         valueSize: elf.readUInt32LE(o + 16),
         maxEntries: elf.readUInt32LE(o + 20),
         flags: elf.readUInt32LE(o + 24),
+        spinLock: (elf.readUInt32LE(o + 28) & IU_MAP_F_SPIN_LOCK) !== 0,
         name: cstr(elf, o + 32, 32),
       });
   return { bytes, elfLength, signed, programs, maps, problems: [] };

@@ -5,7 +5,9 @@
 import { readFileSync } from "node:fs";
 import { IuError } from "../errors.js";
 import { decodeMapInfo, MAP_INFO_SIZE, mapTypeNames, PERCPU_MAP_TYPES, type MapInfo } from "./attr.js";
+import { spinLockedBtf } from "./btf.js";
 import {
+  btfLoad,
   closeFd,
   fdById,
   listIds,
@@ -27,7 +29,11 @@ export interface MapSpec {
   valueSize: number;
   maxEntries: number;
   flags: number;
+  /** The value starts with a bpf_spin_lock: the map is created with BTF that says so. */
+  spinLock?: boolean;
 }
+
+const MAP_TYPE_ARRAY = 2;
 
 let possibleCpus: number | undefined;
 
@@ -58,17 +64,28 @@ export class BpfMap {
 
   /** BPF_MAP_CREATE from a spec; the kernel name is the first 15 bytes of `spec.name`. */
   static create(spec: MapSpec): BpfMap {
-    const fd = mapCreate({
-      mapType: spec.type,
-      keySize: spec.keySize,
-      valueSize: spec.valueSize,
-      maxEntries: spec.maxEntries,
-      // dev_map_alloc() adds BPF_F_RDONLY_PROG (0x80) to every devmap but refuses it as a
-      // creation flag; images declare the flags the map ends up with.
-      mapFlags: spec.type === 14 || spec.type === 17 ? spec.flags & ~0x80 : spec.flags,
-      name: spec.name,
-    });
-    return BpfMap.fromFd(fd);
+    let btf: { fd: number; keyTypeId: number; valueTypeId: number } | undefined;
+    if (spec.spinLock) {
+      const t = spinLockedBtf(spec.keySize, spec.valueSize, spec.type === MAP_TYPE_ARRAY);
+      btf = { fd: btfLoad(t.btf), keyTypeId: t.keyTypeId, valueTypeId: t.valueTypeId };
+    }
+    try {
+      const fd = mapCreate({
+        mapType: spec.type,
+        keySize: spec.keySize,
+        valueSize: spec.valueSize,
+        maxEntries: spec.maxEntries,
+        // dev_map_alloc() adds BPF_F_RDONLY_PROG (0x80) to every devmap but refuses it as a
+        // creation flag; images declare the flags the map ends up with.
+        mapFlags: spec.type === 14 || spec.type === 17 ? spec.flags & ~0x80 : spec.flags,
+        name: spec.name,
+        ...(btf ? { btf } : {}),
+      });
+      return BpfMap.fromFd(fd);
+    } finally {
+      // the map holds its own reference to the BTF object
+      if (btf) closeFd(btf.fd);
+    }
   }
 
   /** Takes ownership of `fd`. */

@@ -15,6 +15,7 @@ import {
   BpfCmd,
   BPF_ATTR_SIZE,
   decodeTestRun,
+  encodeBtfLoad,
   encodeEnableStats,
   encodeGetId,
   encodeInfoByFd,
@@ -179,6 +180,19 @@ export function ifNameToIndex(name: string): number {
 
 /* ---------------------------------------------------------------------------------- */
 /* maps                                                                                 */
+
+/** BPF_BTF_LOAD: the fd of a BTF object; the verifier's log is in the error. */
+export function btfLoad(btf: Buffer): number {
+  const log = Buffer.alloc(64 * 1024);
+  const r = bpfRaw(BpfCmd.BTF_LOAD, encodeBtfLoad(addr(btf), btf.length, addr(log), log.length));
+  if (r < 0) throw new SysError("BPF_BTF_LOAD", -r, cstrOf(log));
+  return r;
+}
+
+function cstrOf(b: Buffer): string {
+  const z = b.indexOf(0);
+  return b.subarray(0, z < 0 ? b.length : z).toString("utf8");
+}
 
 export function mapCreate(a: MapCreateArgs): number {
   return bpf(BpfCmd.MAP_CREATE, encodeMapCreate(a), `BPF_MAP_CREATE (${a.name ?? "map"})`);

@@ -119,8 +119,13 @@ export interface MapSpec {
   valueSize: number;
   maxEntries: number;
   flags: number;
+  /** `iu_flags`: IU_MAP_F_SPIN_LOCK (1) when the value starts with a bpf_spin_lock. */
+  iuFlags: number;
   recordAddr: number;
 }
+
+/** `iu_map_def.iu_flags`: the value begins with a `struct bpf_spin_lock` at offset 0. */
+export const IU_MAP_F_SPIN_LOCK = 1;
 
 export interface RelocationSpec {
   offset: number;
@@ -391,11 +396,12 @@ export function parseImage(file: Uint8Array): ImageSpec {
         valueSize: dv.getUint32(16, true),
         maxEntries: dv.getUint32(20, true),
         flags: dv.getUint32(24, true),
+        iuFlags: dv.getUint32(28, true),
         recordAddr: mapSec.addr + i,
       };
       m.type = MAP_TYPE_NAMES[m.mapType] ?? `type ${m.mapType}`;
       if (dv.getBigUint64(0, true) !== 0n) problems.push(`map ${name}: kptr is not zero in the file`);
-      if (dv.getUint32(28, true) !== 0) problems.push(`map ${name}: reserved is not zero`);
+      if (m.iuFlags & ~IU_MAP_F_SPIN_LOCK) problems.push(`map ${name}: unknown iu_flags ${m.iuFlags}`);
       maps.push(m);
     }
   }

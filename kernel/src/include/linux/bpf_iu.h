@@ -39,8 +39,29 @@ struct iu_map_def {
 	__u32 value_size;
 	__u32 max_entries;
 	__u32 map_flags;
-	__u32 reserved;
+	__u32 iu_flags;		/* IU_MAP_F_* */
 	char name[IU_MAP_NAME_LEN];
+};
+
+/* The value begins with a struct bpf_spin_lock the program takes. */
+#define IU_MAP_F_SPIN_LOCK	(1U << 0)
+#define IU_MAP_F_ALL		IU_MAP_F_SPIN_LOCK
+
+/*
+ * .iu.prov: who built the image. The kernel refuses images whose policy
+ * is older than kernel.iu_min_policy; images without the record count
+ * as policy 0.
+ */
+#define IU_PROV_MAGIC		0x56505549	/* "IUPV" */
+#define IU_POLICY_VERSION	2
+#define IU_PROV_STR_LEN		32
+
+struct iu_prov {
+	__u32 magic;
+	__u32 policy;
+	char toolchain[IU_PROV_STR_LEN];
+	char sdk[IU_PROV_STR_LEN];
+	char rustc[IU_PROV_STR_LEN];
 };
 
 /* One loaded copy of an image; owned by exactly one bpf_prog. */
@@ -61,6 +82,7 @@ struct bpf_iu_image {
 	atomic64_t faults;	/* panics + stops, for the limit */
 };
 
+struct perf_event;
 struct pt_regs;
 struct seq_file;
 struct stack_info;
@@ -78,6 +100,8 @@ static inline bool bpf_iu_prog(const struct bpf_prog *prog)
 void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m);
 bool bpf_iu_fixup_double_fault(struct pt_regs *regs);
 bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info);
+int bpf_iu_perf_attach_check(const struct perf_event *event, const struct bpf_prog *prog);
+int bpf_iu_raw_tp_attach_check(const struct bpf_prog *prog, const char *name);
 #else
 #define BPF_IU_PROG_FLAGS	0
 static inline int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
@@ -107,6 +131,17 @@ static inline bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
 static inline bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info)
 {
 	return false;
+}
+
+static inline int bpf_iu_perf_attach_check(const struct perf_event *event,
+					   const struct bpf_prog *prog)
+{
+	return 0;
+}
+
+static inline int bpf_iu_raw_tp_attach_check(const struct bpf_prog *prog, const char *name)
+{
+	return 0;
 }
 #endif
 

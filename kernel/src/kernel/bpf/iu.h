@@ -32,6 +32,7 @@ struct iu_elf {
 	const Elf64_Shdr *progs;	/* .iu.progs */
 	const Elf64_Shdr *maps;		/* .iu.maps or NULL */
 	const Elf64_Shdr *rela[2];	/* .rela.dyn, .rela.plt or NULL */
+	const struct iu_prov *prov;	/* .iu.prov or NULL */
 };
 
 #define iu_log(log, fmt, ...) bpf_log(log, "iu: " fmt "\n", ##__VA_ARGS__)
@@ -70,6 +71,7 @@ enum iu_res_kind {
 struct iu_res {
 	void *ptr;
 	enum iu_res_kind kind;
+	unsigned long irq_flags;	/* IU_RES_SPIN_LOCK: saved at lock */
 };
 
 /*
@@ -87,9 +89,16 @@ struct iu_frame {
 	struct iu_res res[IU_MAX_RES];
 };
 
+/*
+ * blocked: the stop machinery (watchdog timer, NMI handler, fault and
+ * stop paths) runs on this CPU; no native invocation starts meanwhile.
+ * locks: bpf_spin_locks held by native programs on this CPU (0 or 1).
+ */
 struct iu_cpu {
 	unsigned int depth;
 	u8 nmi_pending;
+	u8 blocked;
+	u8 locks;
 	struct iu_frame frame[IU_MAX_NEST];
 };
 
@@ -126,6 +135,7 @@ bool iu_runtime_ready(void);
 /* iu_watchdog.c */
 extern unsigned int iu_time_budget_ms;
 extern unsigned int iu_fault_limit;
+extern unsigned int iu_min_policy;
 void iu_watchdog_get(void);
 void iu_watchdog_put(void);
 

@@ -174,7 +174,7 @@ static int iu_elf_check_segments(struct iu_elf *e, struct bpf_verifier_log *log)
 
 static int iu_elf_check_sections(struct iu_elf *e, struct bpf_verifier_log *log)
 {
-	const Elf64_Shdr *strsh;
+	const Elf64_Shdr *strsh, *prov = NULL;
 	unsigned int i;
 
 	e->shdrs = (const void *)(e->data + e->ehdr->e_shoff);
@@ -211,6 +211,16 @@ static int iu_elf_check_sections(struct iu_elf *e, struct bpf_verifier_log *log)
 			e->rela[0] = sh;
 		else if (!strcmp(name, ".rela.plt"))
 			e->rela[1] = sh;
+		else if (!strcmp(name, ".iu.prov"))
+			prov = sh;
+	}
+	if (prov) {
+		if (prov->sh_type != SHT_PROGBITS ||
+		    prov->sh_size != sizeof(struct iu_prov) || prov->sh_offset % 4) {
+			iu_log(log, ".iu.prov has a wrong type, size or alignment");
+			return -ENOEXEC;
+		}
+		e->prov = (const void *)(e->data + prov->sh_offset);
 	}
 
 	if (!e->progs || e->progs->sh_type != SHT_PROGBITS ||

@@ -108,6 +108,58 @@ static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 	return 0;
 }
 
+/* Refuse images of a toolchain policy older than kernel.iu_min_policy. */
+static int iu_check_prov(struct iu_load *l)
+{
+	const struct iu_prov *p = l->elf.prov;
+	unsigned int min = READ_ONCE(iu_min_policy);
+	u32 policy = 0;
+
+	if (p) {
+		if (p->magic != IU_PROV_MAGIC ||
+		    !memchr(p->toolchain, 0, IU_PROV_STR_LEN) ||
+		    !memchr(p->sdk, 0, IU_PROV_STR_LEN) ||
+		    !memchr(p->rustc, 0, IU_PROV_STR_LEN)) {
+			iu_log(l->log, ".iu.prov record malformed");
+			return -ENOEXEC;
+		}
+		policy = p->policy;
+	}
+	if (policy < min) {
+		iu_log(l->log,
+		       "image built under toolchain policy %u (%s), kernel.iu_min_policy is %u: rebuild it with iu build",
+		       policy, p ? p->toolchain : "no .iu.prov record", min);
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+/* Is image address @addr in the text segment? */
+static bool iu_in_text(const struct iu_load *l, u64 addr)
+{
+	const struct iu_seg *x = &l->elf.seg[l->elf.xseg];
+
+	return addr >= x->vaddr && addr < x->vaddr + x->memsz;
+}
+
+/*
+ * Code pointers held in data are indirect-call targets: with IBT they must
+ * land on endbr64 (the toolchain builds with -Zcf-protection=branch).
+ */
+static int iu_check_endbr(const struct iu_load *l, u64 addr, const char *what)
+{
+	const struct iu_seg *x = &l->elf.seg[l->elf.xseg];
+
+	if (!iu_in_text(l, addr))
+		return 0;
+	if (addr + sizeof(iu_endbr) > x->vaddr + x->filesz ||
+	    memcmp(l->iu->base + addr, iu_endbr, sizeof(iu_endbr))) {
+		iu_log(l->log, "%s at %#llx does not start with endbr64 (IBT)", what, addr);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
 static int iu_find_entry(struct iu_load *l)
 {
 	const struct iu_elf *e = &l->elf;
@@ -161,20 +213,130 @@ static int iu_find_entry(struct iu_load *l)
 	return 0;
 }
 
+/*
+ * The map types the SDK has a safe API for. Everything else (program and
+ * map arrays, socket maps whose lookups take references, local storage,
+ * arenas, struct_ops, user ring buffers with their callbacks) is refused.
+ */
 static bool iu_map_type_ok(enum bpf_map_type type)
 {
 	switch (type) {
-	case BPF_MAP_TYPE_CGROUP_STORAGE:
-	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
-	case BPF_MAP_TYPE_STRUCT_OPS:
-	case BPF_MAP_TYPE_PROG_ARRAY:
-	/* a lookup takes a socket reference the runtime does not track */
-	case BPF_MAP_TYPE_SOCKMAP:
-	case BPF_MAP_TYPE_SOCKHASH:
-		return false;
-	default:
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_STACK_TRACE:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_DEVMAP:
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+	case BPF_MAP_TYPE_RINGBUF:
 		return true;
+	default:
+		return false;
 	}
+}
+
+/* The verifier's is_tracing_prog_type(): no spin locks there. */
+static bool iu_tracing_type(enum bpf_prog_type type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const char *iu_field_name(const struct btf_record *rec)
+{
+	u32 mask = rec->field_mask & ~BPF_SPIN_LOCK;
+
+	if (mask & BPF_TIMER)
+		return "bpf_timer";
+	if (mask & BPF_WORKQUEUE)
+		return "bpf_wq";
+	if (mask & BPF_KPTR)
+		return "kptr";
+	if (mask & BPF_LIST_HEAD)
+		return "bpf_list_head";
+	if (mask & BPF_RB_ROOT)
+		return "bpf_rb_root";
+	if (mask & BPF_REFCOUNT)
+		return "bpf_refcount";
+	if (mask & (BPF_LIST_NODE | BPF_RB_NODE))
+		return "a list or rb-tree node";
+	return "a special field";
+}
+
+/*
+ * What the verifier keeps for eBPF programs sharing the map, checked
+ * against the signed declaration: the kernel owns the special fields in
+ * values (the SDK only manages a bpf_spin_lock at offset 0, declared by
+ * IU_MAP_F_SPIN_LOCK), frozen read-only maps are constants to eBPF
+ * programs, and tracing programs take no spin locks.
+ */
+static int iu_map_compatible(struct iu_load *l, const struct iu_map_def *d,
+			     const struct bpf_map *map)
+{
+	const struct btf_record *rec = IS_ERR_OR_NULL(map->record) ? NULL : map->record;
+	bool lock = d->iu_flags & IU_MAP_F_SPIN_LOCK;
+
+	if (!iu_map_type_ok(map->map_type) || bpf_map_is_offloaded(map)) {
+		iu_log(l->log, "map %s: type %u not usable by native programs",
+		       d->name, map->map_type);
+		return -EMEDIUMTYPE;
+	}
+	if (map->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG) &&
+	    map->map_type != BPF_MAP_TYPE_DEVMAP) {
+		iu_log(l->log,
+		       "map %s: flag %s refused: native code is not checked for which maps it writes or reads",
+		       d->name, map->map_flags & BPF_F_RDONLY_PROG ?
+		       "BPF_F_RDONLY_PROG" : "BPF_F_WRONLY_PROG");
+		return -EACCES;
+	}
+	if (rec && rec->field_mask & ~BPF_SPIN_LOCK) {
+		iu_log(l->log, "map %s: its value holds %s the kernel owns: refused",
+		       d->name, iu_field_name(rec));
+		return -EACCES;
+	}
+	if (lock && (!rec || rec->spin_lock_off != 0)) {
+		iu_log(l->log,
+		       "map %s: declared with a bpf_spin_lock at offset 0, but the map's BTF has none there",
+		       d->name);
+		return -EACCES;
+	}
+	if (!lock && rec) {
+		iu_log(l->log,
+		       "map %s: its value holds a bpf_spin_lock at offset %d: declare it SpinLocked<T>",
+		       d->name, rec->spin_lock_off);
+		return -EACCES;
+	}
+	if (lock && (map->map_type != BPF_MAP_TYPE_HASH &&
+		     map->map_type != BPF_MAP_TYPE_ARRAY)) {
+		iu_log(l->log, "map %s: spin locks only in hash and array maps", d->name);
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* Is there a program in the image whose type may take spin locks? */
+static bool iu_image_locks_elsewhere(struct iu_load *l)
+{
+	const struct iu_elf *e = &l->elf;
+	const struct iu_prog_def *defs = (const void *)(e->data + e->progs->sh_offset);
+	unsigned int i, n = e->progs->sh_size / sizeof(*defs);
+
+	for (i = 0; i < n; i++)
+		if (!iu_tracing_type(defs[i].prog_type))
+			return true;
+	return false;
 }
 
 static int iu_get_maps(struct iu_load *l)
@@ -216,7 +378,8 @@ static int iu_get_maps(struct iu_load *l)
 		const struct iu_map_def *d = &defs[i];
 		struct bpf_map *map;
 
-		if (d->kptr || d->reserved || !memchr(d->name, 0, IU_MAP_NAME_LEN)) {
+		if (d->kptr || d->iu_flags & ~IU_MAP_F_ALL ||
+		    !memchr(d->name, 0, IU_MAP_NAME_LEN)) {
 			iu_log(l->log, ".iu.maps record %u malformed", i);
 			ret = -ENOEXEC;
 			goto out;
@@ -241,12 +404,9 @@ static int iu_get_maps(struct iu_load *l)
 			ret = -EMEDIUMTYPE;
 			goto out;
 		}
-		if (!iu_map_type_ok(map->map_type) || bpf_map_is_offloaded(map)) {
-			iu_log(l->log, "map %s: type %u not usable by native programs",
-			       d->name, map->map_type);
-			ret = -EMEDIUMTYPE;
+		ret = iu_map_compatible(l, d, map);
+		if (ret)
 			goto out;
-		}
 	}
 out:
 	kvfree(fds);
@@ -471,6 +631,17 @@ static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
 			iu_log(l->log, "helper %s is not callable from native code", name);
 			return -EACCES;
 		}
+		if ((id == BPF_FUNC_spin_lock || id == BPF_FUNC_spin_unlock) &&
+		    iu_tracing_type(prog->type)) {
+			/* another program of the image may lock: trap here */
+			if (iu_image_locks_elsewhere(l)) {
+				*val = (u64)(unsigned long)iu_runtime_denied_helper();
+				return 0;
+			}
+			iu_log(l->log, "helper %s: tracing programs cannot use bpf_spin_lock (as for eBPF)",
+			       name);
+			return -EACCES;
+		}
 		addr = iu_runtime_tracked_helper(id);
 		if (!addr) {
 			ret = iu_helper_unsupported(l, id, fn);
@@ -517,6 +688,9 @@ static int iu_relocate_one(struct iu_load *l, const Elf64_Rela *r,
 			       r->r_offset);
 			return -ERANGE;
 		}
+		ret = iu_check_endbr(l, r->r_addend, "code pointer");
+		if (ret)
+			return ret;
 		val = (u64)(unsigned long)l->iu->base + r->r_addend;
 		break;
 	case R_X86_64_64:
@@ -551,6 +725,9 @@ static int iu_relocate_one(struct iu_load *l, const Elf64_Rela *r,
 			       r->r_offset, name);
 			return -ERANGE;
 		}
+		ret = iu_check_endbr(l, off, "code pointer");
+		if (ret)
+			return ret;
 		val = (u64)(unsigned long)l->iu->base + off;
 		break;
 	default:
@@ -671,6 +848,11 @@ static int iu_entry_and_stubs(struct iu_load *l)
 		       l->entry_name, entry - (u64)(unsigned long)iu->base);
 		return -ERANGE;
 	}
+	if (entry + sizeof(iu_endbr) > iu->text_end ||
+	    memcmp((void *)(unsigned long)entry, iu_endbr, sizeof(iu_endbr))) {
+		iu_log(l->log, "entry of %s does not start with endbr64 (IBT)", l->entry_name);
+		return -ENOEXEC;
+	}
 	iu->entry = (void *)(unsigned long)entry;
 	return iu_emit_stubs(l);
 }
@@ -745,6 +927,9 @@ static int iu_load_image(struct iu_load *l, bpfptr_t uattr)
 	if (ret)
 		return ret;
 	ret = iu_elf_parse(&l->elf, l->img, l->elf_len, l->log);
+	if (ret)
+		return ret;
+	ret = iu_check_prov(l);
 	if (ret)
 		return ret;
 	ret = iu_find_entry(l);

@@ -19,6 +19,7 @@
 #include <linux/bpf.h>
 #include <linux/filter.h>
 #include <linux/kasan.h>
+#include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/pkt_cls.h>
 #include <linux/ratelimit.h>
@@ -47,16 +48,25 @@ u32 iu_hook_default(enum bpf_prog_type type)
 	}
 }
 
-static void iu_release(struct iu_frame *f)
+static notrace void iu_unlock(struct iu_res *r)
+{
+	arch_spin_unlock((arch_spinlock_t *)r->ptr);
+	this_cpu_dec(iu_cpu.locks);
+	local_irq_restore(r->irq_flags);
+}
+NOKPROBE_SYMBOL(iu_unlock);
+
+static notrace void iu_release(struct iu_frame *f)
 {
 	unsigned int i;
 
-	for (i = 0; i < f->nres; i++) {
+	/* Newest first: the IRQ state of the first lock is restored last. */
+	for (i = f->nres; i-- > 0;) {
 		void *p = f->res[i].ptr;
 
 		switch (f->res[i].kind) {
 		case IU_RES_SPIN_LOCK:
-			bpf_spin_unlock_proto.func((unsigned long)p, 0, 0, 0, 0);
+			iu_unlock(&f->res[i]);
 			break;
 		case IU_RES_RINGBUF:
 			bpf_ringbuf_discard_proto.func((unsigned long)p, 0, 0, 0, 0);
@@ -67,6 +77,7 @@ static void iu_release(struct iu_frame *f)
 	}
 	f->nres = 0;
 }
+NOKPROBE_SYMBOL(iu_release);
 
 notrace unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 {
@@ -81,7 +92,8 @@ notrace unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 	preempt_disable();
 	/* One instruction on x86: safe against interrupts and NMIs. */
 	d = this_cpu_inc_return(iu_cpu.depth);
-	if (unlikely(d > IU_MAX_NEST || READ_ONCE(img->disabled)))
+	if (unlikely(d > IU_MAX_NEST || this_cpu_read(iu_cpu.blocked) ||
+		     READ_ONCE(img->disabled)))
 		goto miss;
 	c = this_cpu_ptr(&iu_cpu);
 	for (i = 0; i < d - 1; i++)
@@ -104,9 +116,10 @@ miss:
 	bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
 	return img->hook_default;
 }
+NOKPROBE_SYMBOL(iu_dispatch);
 
 /* The innermost native program running on this CPU, or NULL. */
-static struct iu_frame *iu_current(void)
+static notrace struct iu_frame *iu_current(void)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
 	unsigned int d = READ_ONCE(c->depth);
@@ -116,12 +129,13 @@ static struct iu_frame *iu_current(void)
 		return NULL;
 	return &c->frame[d - 1];
 }
+NOKPROBE_SYMBOL(iu_current);
 
 /*
  * Leave the program: count the fault against the repeat-offender limit
  * and go back to the dispatcher with the hook's default.
  */
-static void __noreturn iu_leave(struct iu_frame *f)
+static notrace void __noreturn iu_leave(struct iu_frame *f)
 {
 	const struct bpf_prog *prog = f->prog;
 	struct bpf_iu_image *img = prog->aux->iu_image;
@@ -134,11 +148,13 @@ static void __noreturn iu_leave(struct iu_frame *f)
 	WRITE_ONCE(f->stop_seq, 0);
 	/* Instrumented helpers may have left poisoned frames behind. */
 	kasan_unpoison_range((void *)(f->stack_top - IU_STACK_SIZE), IU_STACK_SIZE);
+	this_cpu_dec(iu_cpu.blocked);
 	iu_unwind(&f->sp, img->hook_default);
 	BUG();
 }
+NOKPROBE_SYMBOL(iu_leave);
 
-void __noreturn iu_fault(enum iu_fault_kind why)
+notrace void __noreturn iu_fault(enum iu_fault_kind why)
 {
 	struct iu_frame *f = iu_current();
 	const struct bpf_prog *prog;
@@ -146,6 +162,8 @@ void __noreturn iu_fault(enum iu_fault_kind why)
 
 	if (!f)
 		BUG();
+	/* Nothing the log lines below call may start a native program. */
+	this_cpu_inc(iu_cpu.blocked);
 	prog = f->prog;
 	img = prog->aux->iu_image;
 	if (why == IU_FAULT_STOP) {
@@ -161,13 +179,15 @@ void __noreturn iu_fault(enum iu_fault_kind why)
 	}
 	iu_leave(f);
 }
+NOKPROBE_SYMBOL(iu_fault);
 
-static void __noreturn iu_panic_msg(struct iu_frame *f, const char *fmt, ...)
+static notrace void __noreturn iu_panic_msg(struct iu_frame *f, const char *fmt, ...)
 {
 	const struct bpf_prog *prog = f->prog;
 	struct va_format vaf;
 	va_list args;
 
+	this_cpu_inc(iu_cpu.blocked);
 	atomic64_inc(&prog->aux->iu_image->panics);
 	if (__ratelimit(&iu_fault_rs)) {
 		va_start(args, fmt);
@@ -178,9 +198,10 @@ static void __noreturn iu_panic_msg(struct iu_frame *f, const char *fmt, ...)
 	}
 	iu_leave(f);
 }
+NOKPROBE_SYMBOL(iu_panic_msg);
 
 /* The program's panic handler. */
-static void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
+static notrace void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
 		     u32 line, u32 col)
 {
 	struct iu_frame *f = iu_current();
@@ -192,12 +213,13 @@ static void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
 		     line, col,
 		     (int)min_t(u64, msg_len, 256), msg ? (const char *)msg : "");
 }
+NOKPROBE_SYMBOL(iu_panic);
 
 /*
  * Bound to a helper import that another program type of the image may use
  * but the running program's type may not: stop the program like a panic.
  */
-static u64 iu_denied_helper(void)
+static notrace u64 iu_denied_helper(void)
 {
 	struct iu_frame *f = iu_current();
 
@@ -205,6 +227,7 @@ static u64 iu_denied_helper(void)
 		iu_panic_msg(f, "called a helper its type may not use");
 	return 0;
 }
+NOKPROBE_SYMBOL(iu_denied_helper);
 
 void *iu_runtime_denied_helper(void)
 {
@@ -212,7 +235,7 @@ void *iu_runtime_denied_helper(void)
 }
 
 /* A helper returned while the watchdog wants some program on this CPU stopped. */
-u64 iu_helper_returned(u64 ret)
+notrace u64 iu_helper_returned(u64 ret)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
 	unsigned int d = READ_ONCE(c->depth);
@@ -226,10 +249,11 @@ u64 iu_helper_returned(u64 ret)
 		this_cpu_write(iu_stop_pending, 0);
 	return ret;
 }
+NOKPROBE_SYMBOL(iu_helper_returned);
 
 /* Tracked helpers: what they take is given back when the invocation ends. */
 
-static struct iu_res *iu_res_find(struct iu_frame *f, enum iu_res_kind kind, void *p)
+static notrace struct iu_res *iu_res_find(struct iu_frame *f, enum iu_res_kind kind, void *p)
 {
 	unsigned int i;
 
@@ -239,44 +263,69 @@ static struct iu_res *iu_res_find(struct iu_frame *f, enum iu_res_kind kind, voi
 	return NULL;
 }
 
-static void iu_res_drop(struct iu_frame *f, struct iu_res *r)
+static notrace void iu_res_drop(struct iu_frame *f, struct iu_res *r)
 {
 	*r = f->res[--f->nres];
 }
+NOKPROBE_SYMBOL(iu_res_find);
+NOKPROBE_SYMBOL(iu_res_drop);
 
-static u64 iu_spin_lock(struct bpf_spin_lock *lock)
+/*
+ * bpf_spin_lock as the verifier has it: one lock per CPU at a time (also
+ * across nested programs), none in NMI context, the IRQ state saved per
+ * lock, and a wait that stops when the watchdog wants the program
+ * stopped. The lock word is the one eBPF programs take with
+ * bpf_spin_lock(): a qspinlock.
+ */
+static notrace u64 iu_spin_lock(struct bpf_spin_lock *lock)
 {
+	arch_spinlock_t *l = (arch_spinlock_t *)lock;
 	struct iu_frame *f = iu_current();
+	unsigned long flags;
 
+	BUILD_BUG_ON(sizeof(*l) != sizeof(*lock));
 	if (!f)
 		return 0;
 	if (in_nmi())
 		iu_panic_msg(f, "took a spin lock in NMI context");
-	if (iu_res_find(f, IU_RES_SPIN_LOCK, NULL))
-		iu_panic_msg(f, "took a second spin lock while holding one");
+	if (this_cpu_read(iu_cpu.locks))
+		iu_panic_msg(f, "took a second spin lock while one is held on this CPU");
 	if (f->nres == IU_MAX_RES)
 		iu_panic_msg(f, "holds more than %d locks and records", IU_MAX_RES);
-	bpf_spin_lock_proto.func((unsigned long)lock, 0, 0, 0, 0);
-	f->res[f->nres++] = (struct iu_res){ .ptr = lock, .kind = IU_RES_SPIN_LOCK };
+	local_irq_save(flags);
+	while (!arch_spin_trylock(l)) {
+		if (iu_frame_stop_wanted(f)) {
+			local_irq_restore(flags);
+			iu_fault(IU_FAULT_STOP);
+		}
+		cpu_relax();
+	}
+	this_cpu_inc(iu_cpu.locks);
+	f->res[f->nres++] = (struct iu_res){
+		.ptr = lock, .kind = IU_RES_SPIN_LOCK, .irq_flags = flags };
 	return 0;
 }
+NOKPROBE_SYMBOL(iu_spin_lock);
 
-static u64 iu_spin_unlock(struct bpf_spin_lock *lock)
+static notrace u64 iu_spin_unlock(struct bpf_spin_lock *lock)
 {
 	struct iu_frame *f = iu_current();
 	struct iu_res *r;
+	struct iu_res held;
 
 	if (!f)
 		return 0;
 	r = iu_res_find(f, IU_RES_SPIN_LOCK, lock);
 	if (!r)
 		iu_panic_msg(f, "released a spin lock it does not hold");
+	held = *r;
 	iu_res_drop(f, r);
-	bpf_spin_unlock_proto.func((unsigned long)lock, 0, 0, 0, 0);
+	iu_unlock(&held);
 	return 0;
 }
+NOKPROBE_SYMBOL(iu_spin_unlock);
 
-static u64 iu_ringbuf_reserve(struct bpf_map *map, u64 size, u64 flags)
+static notrace u64 iu_ringbuf_reserve(struct bpf_map *map, u64 size, u64 flags)
 {
 	struct iu_frame *f = iu_current();
 	u64 p;
@@ -290,7 +339,7 @@ static u64 iu_ringbuf_reserve(struct bpf_map *map, u64 size, u64 flags)
 	return p;
 }
 
-static struct iu_frame *iu_ringbuf_take(void *sample)
+static notrace struct iu_frame *iu_ringbuf_take(void *sample)
 {
 	struct iu_frame *f = iu_current();
 	struct iu_res *r;
@@ -304,19 +353,23 @@ static struct iu_frame *iu_ringbuf_take(void *sample)
 	return f;
 }
 
-static u64 iu_ringbuf_submit(void *sample, u64 flags)
+static notrace u64 iu_ringbuf_submit(void *sample, u64 flags)
 {
 	if (iu_ringbuf_take(sample))
 		bpf_ringbuf_submit_proto.func((unsigned long)sample, flags, 0, 0, 0);
 	return 0;
 }
 
-static u64 iu_ringbuf_discard(void *sample, u64 flags)
+static notrace u64 iu_ringbuf_discard(void *sample, u64 flags)
 {
 	if (iu_ringbuf_take(sample))
 		bpf_ringbuf_discard_proto.func((unsigned long)sample, flags, 0, 0, 0);
 	return 0;
 }
+NOKPROBE_SYMBOL(iu_ringbuf_reserve);
+NOKPROBE_SYMBOL(iu_ringbuf_take);
+NOKPROBE_SYMBOL(iu_ringbuf_submit);
+NOKPROBE_SYMBOL(iu_ringbuf_discard);
 
 /* The wrapper bound in place of helper @id, or NULL if @id is not tracked. */
 void *iu_runtime_tracked_helper(enum bpf_func_id id)
@@ -337,16 +390,18 @@ void *iu_runtime_tracked_helper(enum bpf_func_id id)
 	}
 }
 
-static u64 iu_skb_data(const struct sk_buff *skb, u64 *data_end)
+static notrace u64 iu_skb_data(const struct sk_buff *skb, u64 *data_end)
 {
 	*data_end = (u64)(unsigned long)(skb->data + skb_headlen(skb));
 	return (u64)(unsigned long)skb->data;
 }
 
-static u32 iu_skb_len(const struct sk_buff *skb)
+static notrace u32 iu_skb_len(const struct sk_buff *skb)
 {
 	return skb->len;
 }
+NOKPROBE_SYMBOL(iu_skb_data);
+NOKPROBE_SYMBOL(iu_skb_len);
 
 static const struct {
 	const char *name;
@@ -392,7 +447,7 @@ void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
  * For the unwinder (get_stack_info()): is @stack on a program stack of this
  * CPU? The stack before it is the one its iu_call() ran on.
  */
-bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info)
+notrace bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info)
 {
 	struct iu_cpu *c = raw_cpu_ptr(&iu_cpu);
 	unsigned int d = min_t(unsigned int, READ_ONCE(c->depth), IU_MAX_NEST), l;
@@ -412,6 +467,7 @@ bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info)
 	}
 	return false;
 }
+NOKPROBE_SYMBOL(bpf_iu_stack_info);
 
 /* One stack per CPU and nesting level, vmalloc'd: an unmapped page below. */
 static int __init iu_stacks_init(void)

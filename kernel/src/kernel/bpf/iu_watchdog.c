@@ -27,6 +27,7 @@
 #include <linux/bpf.h>
 #include <linux/hrtimer.h>
 #include <linux/init.h>
+#include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/sysctl.h>
 #include <asm/apic.h>
@@ -37,6 +38,7 @@
 
 unsigned int iu_time_budget_ms = 10;
 unsigned int iu_fault_limit;
+unsigned int iu_min_policy = IU_POLICY_VERSION;
 static unsigned int iu_budget_max_ms = 100;
 
 static struct ctl_table iu_sysctls[] = {
@@ -56,6 +58,13 @@ static struct ctl_table iu_sysctls[] = {
 		.mode		= 0644,
 		.proc_handler	= proc_douintvec,
 	},
+	{
+		.procname	= "iu_min_policy",
+		.data		= &iu_min_policy,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec,
+	},
 };
 
 struct iu_watch {
@@ -69,7 +78,7 @@ static DEFINE_PER_CPU(struct iu_watch, iu_watch);
 static atomic_t iu_watch_users;
 
 /* Was @regs taken in the text of the program of @f, on its stack? */
-static bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
+static notrace bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
 			  struct pt_regs *regs)
 {
 	const struct bpf_iu_image *img = prog->aux->iu_image;
@@ -79,15 +88,17 @@ static bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
 	       regs->sp >= f->stack_top - IU_STACK_SIZE - PAGE_SIZE &&
 	       regs->sp <= f->stack_top;
 }
+NOKPROBE_SYMBOL(iu_in_program);
 
 /* Return from the exception to iu_fault_entry(@why), at the top of the stack. */
-static void iu_return_to_fault(struct pt_regs *regs, const struct iu_frame *f,
+static notrace void iu_return_to_fault(struct pt_regs *regs, const struct iu_frame *f,
 			       enum iu_fault_kind why)
 {
 	regs->ip = (unsigned long)iu_fault_entry;
 	regs->sp = f->stack_top;
 	regs->di = why;
 }
+NOKPROBE_SYMBOL(iu_return_to_fault);
 
 /*
  * On x86-64 without FRED the NMI does not return through the frame in
@@ -95,7 +106,7 @@ static void iu_return_to_fault(struct pt_regs *regs, const struct iu_frame *f,
  * "iret" frame, see asm_exc_nmi in arch/x86/entry/entry_64.S): set both,
  * so that a repeated NMI, which copies the first to the second, agrees.
  */
-static void iu_nmi_return_to_stop(struct pt_regs *regs, const struct iu_frame *f)
+static notrace void iu_nmi_return_to_stop(struct pt_regs *regs, const struct iu_frame *f)
 {
 	unsigned long *iret = (unsigned long *)(regs + 1);
 
@@ -105,8 +116,9 @@ static void iu_nmi_return_to_stop(struct pt_regs *regs, const struct iu_frame *f
 		iret[3] = regs->sp;
 	}
 }
+NOKPROBE_SYMBOL(iu_nmi_return_to_stop);
 
-static int iu_nmi(unsigned int type, struct pt_regs *regs)
+static notrace int __iu_nmi(struct pt_regs *regs)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
 	const struct bpf_prog *prog;
@@ -142,8 +154,21 @@ static int iu_nmi(unsigned int type, struct pt_regs *regs)
 		iu_return_to_fault(irq_regs, f, IU_FAULT_STOP);
 	return NMI_HANDLED;
 }
+NOKPROBE_SYMBOL(__iu_nmi);
 
-static void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, u64 budget)
+/* No native program starts while the stop machinery runs on this CPU. */
+static notrace int iu_nmi(unsigned int type, struct pt_regs *regs)
+{
+	int ret;
+
+	this_cpu_inc(iu_cpu.blocked);
+	ret = __iu_nmi(regs);
+	this_cpu_dec(iu_cpu.blocked);
+	return ret;
+}
+NOKPROBE_SYMBOL(iu_nmi);
+
+static notrace void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, u64 budget)
 {
 	u64 slack = min_t(u64, budget / 8, 100 * NSEC_PER_USEC);
 	struct iu_cpu *c = per_cpu_ptr(&iu_cpu, cpu);
@@ -187,8 +212,9 @@ static void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, u64 budg
 	smp_mb();
 	__apic_send_IPI(cpu, NMI_VECTOR);
 }
+NOKPROBE_SYMBOL(iu_watch_cpu);
 
-static enum hrtimer_restart iu_watch_fn(struct hrtimer *t)
+static notrace enum hrtimer_restart iu_watch_fn(struct hrtimer *t)
 {
 	struct iu_watch *w = this_cpu_ptr(&iu_watch);
 	unsigned int cpu = smp_processor_id(), buddy;
@@ -196,13 +222,16 @@ static enum hrtimer_restart iu_watch_fn(struct hrtimer *t)
 
 	if (!atomic_read(&iu_watch_users))
 		return HRTIMER_NORESTART;
+	this_cpu_inc(iu_cpu.blocked);
 	buddy = cpumask_next(cpu, cpu_online_mask);
 	if (buddy >= nr_cpu_ids)
 		buddy = cpumask_first(cpu_online_mask);
 	iu_watch_cpu(w, buddy, ktime_get_ns(), budget);
 	hrtimer_forward_now(t, ns_to_ktime(budget / 4));
+	this_cpu_dec(iu_cpu.blocked);
 	return HRTIMER_RESTART;
 }
+NOKPROBE_SYMBOL(iu_watch_fn);
 
 static void iu_watch_start_local(void *unused)
 {
@@ -225,7 +254,7 @@ void iu_watchdog_put(void)
 	atomic_dec(&iu_watch_users);
 }
 
-bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
+notrace bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
 	unsigned int d = READ_ONCE(c->depth);
@@ -245,6 +274,7 @@ bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
 	iu_return_to_fault(regs, f, IU_FAULT_OVERFLOW);
 	return true;
 }
+NOKPROBE_SYMBOL(bpf_iu_fixup_double_fault);
 
 static int __init iu_watchdog_init(void)
 {

@@ -21,8 +21,12 @@
  * iu_fault_entry() is where the NMI and double-fault handlers send a
  * program that has to stop, with %rsp at the top of its stack and the
  * reason in %edi.
+ *
+ * None of them may be probed: a program there would run inside the path
+ * that is meant to stop programs.
  */
 #include <linux/linkage.h>
+#include <asm/asm.h>
 #include <asm/nospec-branch.h>
 #include <asm/percpu.h>
 #include <asm/unwind_hints.h>
@@ -60,6 +64,7 @@ SYM_FUNC_START(iu_call)
 	popq	%rbp
 	RET
 SYM_FUNC_END(iu_call)
+_ASM_NOKPROBE(iu_call)
 
 /*
  * void iu_unwind(const unsigned long *save_sp, unsigned int ret), no return.
@@ -79,6 +84,7 @@ SYM_CODE_START(iu_unwind)
 	popq	%rbp
 	RET
 SYM_CODE_END(iu_unwind)
+_ASM_NOKPROBE(iu_unwind)
 
 /*
  * Called at every function entry of a program: stop it before it reaches
@@ -99,6 +105,7 @@ SYM_FUNC_START(iu_mcount)
 	movl	$IU_FAULT_OVERFLOW, %edi
 	jmp	iu_fault_on_stack_top
 SYM_FUNC_END(iu_mcount)
+_ASM_NOKPROBE(iu_mcount)
 
 /*
  * The program is abandoned: run iu_fault(%edi) from the top of the stack
@@ -112,6 +119,7 @@ SYM_CODE_START_LOCAL(iu_fault_on_stack_top)
 	call	iu_fault
 	int3
 SYM_CODE_END(iu_fault_on_stack_top)
+_ASM_NOKPROBE(iu_fault_on_stack_top)
 
 /* Every helper call of a program: the helper is in %rax. */
 SYM_FUNC_START(iu_helper_call)
@@ -128,6 +136,7 @@ SYM_FUNC_START(iu_helper_call)
 	popq	%rbp
 	RET
 SYM_FUNC_END(iu_helper_call)
+_ASM_NOKPROBE(iu_helper_call)
 
 /*
  * Reached by the iret of the NMI or double-fault handler, which set %rsp to
@@ -139,3 +148,4 @@ SYM_CODE_START(iu_fault_entry)
 	call	iu_fault
 	int3
 SYM_CODE_END(iu_fault_entry)
+_ASM_NOKPROBE(iu_fault_entry)
