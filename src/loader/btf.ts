@@ -16,12 +16,28 @@ export interface LockedTypes {
   valueTypeId: number;
 }
 
+/** The kernel-owned structs a map value can start with, and their sizes. */
+export const specialFields = { bpf_spin_lock: 4, bpf_timer: 16, bpf_wq: 16 } as const;
+export type SpecialField = keyof typeof specialFields;
+
 /**
  * BTF for key bytes `keySize` (a u32 for arrays, which the kernel requires) and a value
  * `{ struct bpf_spin_lock lock; u32 pad; u8 value[valueSize - 8]; }`.
  */
 export function spinLockedBtf(keySize: number, valueSize: number, u32Key: boolean): { btf: Buffer } & LockedTypes {
-  if (valueSize < 8) throw new RangeError(`a value with a spin lock has at least 8 bytes, not ${valueSize}`);
+  return specialFieldBtf("bpf_spin_lock", keySize, valueSize, u32Key);
+}
+
+/** As `spinLockedBtf`, with `field` (padded to 8 bytes) at the start of the value. */
+export function specialFieldBtf(
+  field: SpecialField,
+  keySize: number,
+  valueSize: number,
+  u32Key: boolean,
+): { btf: Buffer } & LockedTypes {
+  const fieldSize = specialFields[field];
+  const head = Math.ceil(fieldSize / 8) * 8;
+  if (valueSize < head) throw new RangeError(`a value with a ${field} has at least ${head} bytes, not ${valueSize}`);
   const strs: string[] = [];
   let strLen = 1; // offset 0 is the empty name
   const str = (s: string): number => {
@@ -39,10 +55,15 @@ export function spinLockedBtf(keySize: number, valueSize: number, u32Key: boolea
   const info = (kind: number, vlen: number): number => ((kind << 24) | vlen) >>> 0;
   const u32 = add([str("unsigned int"), info(KIND_INT, 0), 4, 32]);
   const u8 = add([str("unsigned char"), info(KIND_INT, 0), 1, 8]);
-  const lock = add([str("bpf_spin_lock"), info(KIND_STRUCT, 1), 4, str("val"), u32, 0]);
-  const data = valueSize > 8 ? add([0, info(KIND_ARRAY, 0), 0, u8, u32, valueSize - 8]) : 0;
-  const members = [str("lock"), lock, 0, str("pad"), u32, 32, ...(data ? [str("value"), data, 64] : [])];
-  const value = add([str("iu_spin_locked"), info(KIND_STRUCT, data ? 3 : 2), valueSize, ...members]);
+  const words = add([0, info(KIND_ARRAY, 0), 0, u32, u32, fieldSize / 4]);
+  const special = add([str(field), info(KIND_STRUCT, 1), fieldSize, str("opaque"), words, 0]);
+  const data = valueSize > head ? add([0, info(KIND_ARRAY, 0), 0, u8, u32, valueSize - head]) : 0;
+  const members = [
+    ...[str("field"), special, 0],
+    ...(head > fieldSize ? [str("pad"), u32, fieldSize * 8] : []),
+    ...(data ? [str("value"), data, head * 8] : []),
+  ];
+  const value = add([str("iu_value"), info(KIND_STRUCT, members.length / 3), valueSize, ...members]);
   const key = u32Key ? u32 : add([0, info(KIND_ARRAY, 0), 0, u8, u32, keySize]);
 
   const typeBytes = Buffer.alloc(types.length * 4);

@@ -21,11 +21,12 @@ export interface TestRunOptions {
   flavour?: string;
 }
 
-/** Compiled test files under dist/tests/<kind>. */
+/** Compiled test files under dist/tests/<kind> and the adversarial suite's dist/tests/adversarial/<kind>. */
 export function testFiles(kind: "host" | "vm", filter?: string): string[] {
-  const dir = join(repoRoot, "dist", "tests", kind);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
+  return [join("dist", "tests", kind), join("dist", "tests", "adversarial", kind)]
+    .map((d) => join(repoRoot, d))
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) => readdirSync(dir, { withFileTypes: true, recursive: true }))
     .filter((e) => e.isFile() && e.name.endsWith(".test.js"))
     .map((e) => relative(repoRoot, join(e.parentPath, e.name)))
     .filter((f) => !filter || f.includes(filter))
