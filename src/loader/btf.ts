@@ -24,7 +24,11 @@ export type SpecialField = keyof typeof specialFields;
  * BTF for key bytes `keySize` (a u32 for arrays, which the kernel requires) and a value
  * `{ struct bpf_spin_lock lock; u32 pad; u8 value[valueSize - 8]; }`.
  */
-export function spinLockedBtf(keySize: number, valueSize: number, u32Key: boolean): { btf: Buffer } & LockedTypes {
+export function spinLockedBtf(
+  keySize: number,
+  valueSize: number,
+  u32Key: boolean,
+): { btf: Buffer } & LockedTypes {
   return specialFieldBtf("bpf_spin_lock", keySize, valueSize, u32Key);
 }
 
@@ -37,7 +41,8 @@ export function specialFieldBtf(
 ): { btf: Buffer } & LockedTypes {
   const fieldSize = specialFields[field];
   const head = Math.ceil(fieldSize / 8) * 8;
-  if (valueSize < head) throw new RangeError(`a value with a ${field} has at least ${head} bytes, not ${valueSize}`);
+  if (valueSize < head)
+    throw new RangeError(`a value with a ${field} has at least ${head} bytes, not ${valueSize}`);
   const strs: string[] = [];
   let strLen = 1; // offset 0 is the empty name
   const str = (s: string): number => {

@@ -105,7 +105,8 @@ export function errnoName(errno: number): string {
 }
 
 const errnoHints: Record<string, string> = {
-  EPERM: "needs root (CAP_BPF/CAP_SYS_ADMIN/CAP_PERFMON) or the kernel refuses the operation",
+  EPERM:
+    "needs root (CAP_BPF/CAP_SYS_ADMIN/CAP_PERFMON) or the kernel refuses the operation; a native program at a hook inside the watchdog's own path is refused with a line in the kernel log (dmesg)",
   EACCES: "permission denied (signature, program type or capability checks)",
   ENOENT: "no such object (id, pinned path, key, function or tracepoint)",
   E2BIG: "the kernel does not know a field we passed (kernel older than expected?)",
@@ -117,7 +118,7 @@ const errnoHints: Record<string, string> = {
   ENOTSUPP: "not supported by this kernel or program type",
   EOPNOTSUPP: "operation not supported",
   ENODEV: "no such device",
-  EKEYREJECTED: "signature rejected",
+  EKEYREJECTED: "signature rejected, or the image is older than kernel.iu_min_policy",
   EBADMSG: "malformed image or signature",
   ENOPKG: "kernel crypto support missing",
 };

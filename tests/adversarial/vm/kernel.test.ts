@@ -94,13 +94,19 @@ test("maps: values with bpf_timer, bpf_wq or an undeclared bpf_spin_lock are ref
     plain16: mapWith("bpf_spin_lock", 16),
   });
   // The same image loads against a plain map: the refusals are about the fields.
-  IuObject.open(adv("plain16")).load({ maps: { plain16: map(2, 4, 16) } }).close();
+  IuObject.open(adv("plain16"))
+    .load({ maps: { plain16: map(2, 4, 16) } })
+    .close();
 });
 
 test("maps: a declared spin lock needs the map's BTF to have it at offset 0", { skip }, () => {
-  refused(adv("locked"), /map locked: declared with a bpf_spin_lock at offset 0, but the map's BTF has none/, {
-    locked: map(2, 4, 16),
-  });
+  refused(
+    adv("locked"),
+    /map locked: declared with a bpf_spin_lock at offset 0, but the map's BTF has none/,
+    {
+      locked: map(2, 4, 16),
+    },
+  );
   // The loader creates the map with the BTF that declares the lock: then it loads.
   IuObject.open(adv("locked")).load().close();
 });
@@ -168,9 +174,18 @@ test("hooks inside the watchdog's path are refused; the runtime cannot be kprobe
     for (const f of ["iu_dispatch", "iu_watch_fn", "iu_nmi", "bpf_iu_fixup_double_fault", "iu_helper_call"])
       attachFails("adv_kprobe", `kprobe:${f}`, "EINVAL");
     const log = spawnSync("dmesg", [], { encoding: "utf8", maxBuffer: 64 << 20 }).stdout;
-    assert.match(log, /iu: program adv_rawtp: raw tracepoint hrtimer_expire_entry runs inside the watchdog's own path: refused/);
-    assert.match(log, /iu: program adv_tp: tracepoint timer\/hrtimer_expire_entry runs inside the watchdog's own path/);
-    assert.match(log, /iu: program adv_kprobe: kprobe on hrtimer_interrupt runs inside the watchdog's own path/);
+    assert.match(
+      log,
+      /iu: program adv_rawtp: raw tracepoint hrtimer_expire_entry runs inside the watchdog's own path: refused/,
+    );
+    assert.match(
+      log,
+      /iu: program adv_tp: tracepoint timer\/hrtimer_expire_entry runs inside the watchdog's own path/,
+    );
+    assert.match(
+      log,
+      /iu: program adv_kprobe: kprobe on hrtimer_interrupt runs inside the watchdog's own path/,
+    );
     // The same programs attach where they are allowed.
     attach(obj.program("adv_rawtp").fd, 17, parseTarget("raw_tp:sys_enter")).close();
     attach(obj.program("adv_tp").fd, 5, parseTarget("tracepoint:syscalls/sys_enter_getpid")).close();
