@@ -1,6 +1,8 @@
 //! Typed program contexts. Each wraps the raw pointer the kernel passes to the entry
-//! point; only the SDK's generated entry can create one (`from_raw` is `unsafe`), and
-//! every accessor is bounds-checked or goes through a non-faulting helper.
+//! point; only the SDK's generated entry can create one (`from_raw` is `unsafe` and
+//! private to the SDK), the program type an entry is declared with is the one of its
+//! context ([`ProgramContext::PROG_TYPE`]), and every accessor is bounds-checked or goes
+//! through a non-faulting helper.
 
 use crate::Pod;
 use crate::helpers::{probe_read, sys};
@@ -39,27 +41,73 @@ impl XdpAction {
 /// A program context that helpers taking `ctx` (perf event output, stack ids) accept.
 ///
 /// # Safety
-/// Implemented only by the SDK's contexts: `as_ptr` must return the pointer the kernel
-/// passed to the entry point. User crates cannot implement it (no `unsafe impl`).
-pub unsafe trait Context {
+/// Implemented only by the SDK's contexts (the trait is sealed): `as_ptr` must return the
+/// pointer the kernel passed to the entry point.
+pub unsafe trait Context: crate::sealed::Context {
     /// The raw context pointer (useless to safe code, needed by helpers).
     fn as_ptr(&self) -> *const c_void;
 }
 
+/// A context the program macros can build: the program type is the context's, so a
+/// program is always loaded as the type whose context it reads (sealed: only the SDK's
+/// six contexts implement it).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not one of the SDK's program contexts",
+    label = "programs take XdpContext, TcContext, KprobeContext, TracepointContext, RawTracepointContext or PerfEventContext"
+)]
+pub trait ProgramContext: Context + Sized {
+    /// The `enum bpf_prog_type` the kernel loads a program with this context as.
+    const PROG_TYPE: u32;
+
+    /// # Safety
+    /// `ctx` must be the context pointer the kernel passed to the entry point of a
+    /// program of type [`PROG_TYPE`](Self::PROG_TYPE), valid for the whole run.
+    #[doc(hidden)]
+    unsafe fn __iu_from_raw(ctx: *const c_void) -> Self;
+}
+
+/// The contexts of the program types that may take a `bpf_spin_lock`: XDP and tc. The
+/// verifier refuses spin locks in tracing programs (kprobe, tracepoint, raw tracepoint,
+/// perf_event: "tracing progs cannot use bpf_spin_lock yet"), which may run nested in
+/// any context on the CPU, including under another program holding the same lock; the
+/// lock methods take a context of this kind, so such a use does not compile.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` may not take a bpf_spin_lock: tracing programs (kprobe, tracepoint, raw tracepoint, perf_event) cannot use spin locks",
+    label = "only XDP and tc programs may lock (pass their context)"
+)]
+pub trait LockContext: crate::sealed::Lock {}
+
 macro_rules! context {
-    ($($t:ty, $f:ident);*) => { $(
+    ($($t:ty, $f:ident, $pt:ident);*) => { $(
+        impl crate::sealed::Context for $t {}
+
         // SAFETY: the field holds the pointer the kernel passed to the entry point.
         unsafe impl Context for $t {
             fn as_ptr(&self) -> *const c_void {
                 self.$f as *const c_void
             }
         }
+
+        impl ProgramContext for $t {
+            const PROG_TYPE: u32 = crate::decl::prog_type::$pt;
+
+            unsafe fn __iu_from_raw(ctx: *const c_void) -> Self {
+                // SAFETY: forwarded contract (the kernel's context of PROG_TYPE).
+                unsafe { <$t>::from_raw(ctx) }
+            }
+        }
     )* };
 }
 context!(
-    XdpContext<'_>, buf; TcContext<'_>, skb; KprobeContext, regs; TracepointContext, rec;
-    RawTracepointContext, args; PerfEventContext, kern
+    XdpContext<'_>, buf, XDP; TcContext<'_>, skb, SCHED_CLS; KprobeContext, regs, KPROBE;
+    TracepointContext, rec, TRACEPOINT; RawTracepointContext, args, RAW_TRACEPOINT;
+    PerfEventContext, kern, PERF_EVENT
 );
+
+impl crate::sealed::Lock for XdpContext<'_> {}
+impl LockContext for XdpContext<'_> {}
+impl crate::sealed::Lock for TcContext<'_> {}
+impl LockContext for TcContext<'_> {}
 
 /// What a tc (sched_cls, direct-action) program decides for a packet.
 #[repr(i32)]
@@ -92,8 +140,7 @@ impl XdpContext<'_> {
     /// # Safety
     /// `ctx` must be the `struct xdp_buff *` the kernel passed to the entry point, valid
     /// for the whole program run.
-    #[doc(hidden)]
-    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+    pub(crate) unsafe fn from_raw(ctx: *const c_void) -> Self {
         XdpContext {
             buf: ctx as *const XdpBuffHead,
             _l: PhantomData,
@@ -156,8 +203,7 @@ pub struct TcContext<'a> {
 impl TcContext<'_> {
     /// # Safety
     /// `ctx` must be the `struct sk_buff *` the kernel passed to the entry point.
-    #[doc(hidden)]
-    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+    pub(crate) unsafe fn from_raw(ctx: *const c_void) -> Self {
         TcContext {
             skb: ctx,
             _l: PhantomData,
@@ -281,8 +327,7 @@ pub struct KprobeContext {
 impl KprobeContext {
     /// # Safety
     /// `ctx` must be the `struct pt_regs *` the kernel passed to the entry point.
-    #[doc(hidden)]
-    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+    pub(crate) unsafe fn from_raw(ctx: *const c_void) -> Self {
         KprobeContext {
             regs: ctx as *const PtRegs,
         }
@@ -342,8 +387,7 @@ pub struct TracepointContext {
 impl TracepointContext {
     /// # Safety
     /// `ctx` must be the trace record pointer the kernel passed to the entry point.
-    #[doc(hidden)]
-    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+    pub(crate) unsafe fn from_raw(ctx: *const c_void) -> Self {
         TracepointContext {
             rec: ctx as *const u8,
         }
@@ -383,8 +427,7 @@ pub struct RawTracepointContext {
 impl RawTracepointContext {
     /// # Safety
     /// `ctx` must be the `u64 args[]` pointer the kernel passed to the entry point.
-    #[doc(hidden)]
-    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+    pub(crate) unsafe fn from_raw(ctx: *const c_void) -> Self {
         RawTracepointContext {
             args: ctx as *const u64,
         }
@@ -415,8 +458,7 @@ struct PerfEventDataKern {
 impl PerfEventContext {
     /// # Safety
     /// `ctx` must be the `struct bpf_perf_event_data_kern *` the kernel passed.
-    #[doc(hidden)]
-    pub unsafe fn from_raw(ctx: *const c_void) -> Self {
+    pub(crate) unsafe fn from_raw(ctx: *const c_void) -> Self {
         PerfEventContext {
             kern: ctx as *const PerfEventDataKern,
         }

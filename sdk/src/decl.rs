@@ -9,8 +9,11 @@
 //! The macros are `#[allow_internal_unsafe]`: the `#[unsafe(link_section)]` attribute and
 //! the `unsafe` context constructor in their expansion are the SDK's audited unsafe and
 //! do not trip `-F unsafe_code` in the user crate. User-written `unsafe` still does.
-
-use core::ffi::c_void;
+//!
+//! Their internal parts (`__iu_program!`, `__iu_map!`, `iu::__iu_private`) are hidden
+//! and named `__iu...`: the toolchain refuses such names in program sources, and each
+//! also refuses on its own what a direct call could misuse (a context of another program
+//! type, a type that is not an SDK map in `.iu.maps`).
 
 /// `enum bpf_prog_type` values.
 pub mod prog_type {
@@ -28,60 +31,82 @@ pub mod prog_type {
     pub const RAW_TRACEPOINT: u32 = 17;
 }
 
-/// The entry point type: `unsigned int (*bpf_func)(const void *ctx, const void *insn)`.
-#[doc(hidden)]
-pub type Entry = extern "C" fn(*const c_void, *const c_void) -> u32;
+/// The records the macros place in the image, reachable from user crates only through
+/// `__iu_private`.
+pub(crate) mod record {
+    use core::ffi::c_void;
 
-/// `struct iu_prog_def`, 256 bytes, exactly as in docs/IMAGE-FORMAT.md.
-#[repr(C, align(8))]
-#[doc(hidden)]
-pub struct ProgDef {
-    entry: Entry,
-    prog_type: u32,
-    attach_type: u32,
-    name: [u8; 64],
-    attach: [u8; 128],
-    reserved: [u8; 48],
-}
+    /// The entry point type: `unsigned int (*bpf_func)(const void *ctx, const void *insn)`.
+    pub type Entry = extern "C" fn(*const c_void, *const c_void) -> u32;
 
-const _: () = assert!(core::mem::size_of::<ProgDef>() == 256);
+    /// `struct iu_prog_def`, 256 bytes, exactly as in docs/IMAGE-FORMAT.md.
+    #[repr(C, align(8))]
+    pub struct ProgDef {
+        entry: Entry,
+        prog_type: u32,
+        attach_type: u32,
+        name: [u8; 64],
+        attach: [u8; 128],
+        reserved: [u8; 48],
+    }
 
-impl ProgDef {
-    #[doc(hidden)]
-    pub const fn new(entry: Entry, prog_type: u32, name: &str, attach: &str) -> Self {
-        ProgDef {
-            entry,
-            prog_type,
-            attach_type: 0,
-            name: crate::maps::fixed_name::<64>(name),
-            attach: crate::maps::fixed_name::<128>(attach),
-            reserved: [0; 48],
+    const _: () = assert!(core::mem::size_of::<ProgDef>() == 256);
+
+    impl ProgDef {
+        /// The record of one program; `prog_type` comes from the context type
+        /// (`ProgramContext::PROG_TYPE`), never from the caller's choice.
+        pub const fn __iu_new(entry: Entry, prog_type: u32, name: &str, attach: &str) -> Self {
+            ProgDef {
+                entry,
+                prog_type,
+                attach_type: 0,
+                name: crate::maps::fixed_name::<64>(name),
+                attach: crate::maps::fixed_name::<128>(attach),
+                reserved: [0; 48],
+            }
         }
     }
 }
 
+/// The program macros' common part: `__iu_program!(name, attach, ContextType, |c| call)`.
+///
+/// The program type is the context type's (`ProgramContext`, sealed), so a program can
+/// only be declared with the context its type really passes. The caller's `call` tokens
+/// are compiled in a function of their own, outside the block that holds the entry point
+/// and its record, so they cannot name (and call) the entry with a pointer of their
+/// choosing; the handler they call gets the context by value and is called outside any
+/// unsafe block (an unsafe fn as handler does not compile).
 #[doc(hidden)]
 #[macro_export]
 #[allow_internal_unsafe]
 macro_rules! __iu_program {
-    ($name:ident, $ptype:expr, $attach:expr, $cty:ty, |$c:ident| $call:expr) => {
+    ($name:ident, $attach:expr, $cty:ty, |$c:ident| $call:expr) => {
         const _: () = {
-            extern "C" fn __iu_entry(
-                ctx: *const ::core::ffi::c_void,
-                _prog: *const ::core::ffi::c_void,
-            ) -> u32 {
-                // SAFETY: the kernel calls this entry (and only through the .iu.progs
-                // record) with the context of the declared program type. Only the
-                // constructor runs in the unsafe block: the user's handler is called
-                // outside it, so naming an unsafe fn as the handler does not compile.
-                #[allow(unused_mut)]
-                let mut $c = unsafe { <$cty>::from_raw(ctx) };
+            #[inline(always)]
+            fn __iu_handler(#[allow(unused_mut)] mut $c: $cty) -> u32 {
                 $call
             }
-            #[used]
-            #[unsafe(link_section = ".iu.progs")]
-            static __IU_PROG: $crate::decl::ProgDef =
-                $crate::decl::ProgDef::new(__iu_entry, $ptype, stringify!($name), $attach);
+            const _: () = {
+                extern "C" fn __iu_entry(
+                    ctx: *const ::core::ffi::c_void,
+                    _prog: *const ::core::ffi::c_void,
+                ) -> u32 {
+                    // SAFETY: the kernel calls this entry (and only through the .iu.progs
+                    // record below) with the context of the record's program type, which is
+                    // the context type's own PROG_TYPE.
+                    let c = unsafe { <$cty as $crate::ctx::ProgramContext>::__iu_from_raw(ctx) };
+                    __iu_handler(c)
+                }
+                #[used]
+                #[unsafe(link_section = ".iu.progs")]
+                static __IU_PROG: $crate::__iu_private::ProgDef =
+                    $crate::__iu_private::ProgDef::__iu_new(
+                        __iu_entry,
+                        <$cty as $crate::ctx::ProgramContext>::PROG_TYPE,
+                        stringify!($name),
+                        $attach,
+                    );
+            };
         };
     };
 }
@@ -92,13 +117,9 @@ macro_rules! __iu_program {
 #[allow_internal_unsafe]
 macro_rules! tracepoint {
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!(
-            $name,
-            $crate::decl::prog_type::TRACEPOINT,
-            $attach,
-            $crate::ctx::TracepointContext,
-            |c| { $name(&c) }
-        );
+        $crate::__iu_program!($name, $attach, $crate::ctx::TracepointContext, |c| {
+            $name(&c)
+        });
     };
 }
 
@@ -108,13 +129,9 @@ macro_rules! tracepoint {
 #[allow_internal_unsafe]
 macro_rules! raw_tracepoint {
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!(
-            $name,
-            $crate::decl::prog_type::RAW_TRACEPOINT,
-            $attach,
-            $crate::ctx::RawTracepointContext,
-            |c| { $name(&c) }
-        );
+        $crate::__iu_program!($name, $attach, $crate::ctx::RawTracepointContext, |c| {
+            $name(&c)
+        });
     };
 }
 
@@ -124,13 +141,9 @@ macro_rules! raw_tracepoint {
 #[allow_internal_unsafe]
 macro_rules! kprobe {
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!(
-            $name,
-            $crate::decl::prog_type::KPROBE,
-            $attach,
-            $crate::ctx::KprobeContext,
-            |c| { $name(&c) }
-        );
+        $crate::__iu_program!($name, $attach, $crate::ctx::KprobeContext, |c| {
+            $name(&c)
+        });
     };
 }
 
@@ -142,7 +155,6 @@ macro_rules! kretprobe {
     ($name:ident, $attach:literal) => {
         $crate::__iu_program!(
             $name,
-            $crate::decl::prog_type::KPROBE,
             concat!("ret:", $attach),
             $crate::ctx::KprobeContext,
             |c| { $name(&c) }
@@ -156,13 +168,9 @@ macro_rules! kretprobe {
 #[allow_internal_unsafe]
 macro_rules! perf_event {
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!(
-            $name,
-            $crate::decl::prog_type::PERF_EVENT,
-            $attach,
-            $crate::ctx::PerfEventContext,
-            |c| { $name(&c) }
-        );
+        $crate::__iu_program!($name, $attach, $crate::ctx::PerfEventContext, |c| {
+            $name(&c)
+        });
     };
 }
 
@@ -175,13 +183,9 @@ macro_rules! xdp {
         $crate::xdp!($name, "");
     };
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!(
-            $name,
-            $crate::decl::prog_type::XDP,
-            $attach,
-            $crate::ctx::XdpContext,
-            |c| { $name(&mut c) as u32 }
-        );
+        $crate::__iu_program!($name, $attach, $crate::ctx::XdpContext, |c| {
+            $name(&mut c) as u32
+        });
     };
 }
 
@@ -194,13 +198,9 @@ macro_rules! tc {
         $crate::tc!($name, "");
     };
     ($name:ident, $attach:literal) => {
-        $crate::__iu_program!(
-            $name,
-            $crate::decl::prog_type::SCHED_CLS,
-            $attach,
-            $crate::ctx::TcContext,
-            |c| { $name(&mut c) as i32 as u32 }
-        );
+        $crate::__iu_program!($name, $attach, $crate::ctx::TcContext, |c| {
+            $name(&mut c) as i32 as u32
+        });
     };
 }
 
@@ -209,36 +209,49 @@ macro_rules! tc {
 /// name is the static's name (first 15 bytes). Kinds: `Hash`, `PerCpuHash`, `LruHash`,
 /// `LruPerCpuHash`, `Array`, `PerCpuArray` (`<K, V>`), `Queue`, `Stack` (`<V>`),
 /// `StackTrace` (`<DEPTH>`), `RingBuf` (max_entries = bytes), `PerfEventArray`, `DevMap`.
+/// `BPF_F_RDONLY_PROG` / `BPF_F_WRONLY_PROG` in `flags` do not compile (see
+/// [`maps`](crate::maps)).
 #[macro_export]
-#[allow_internal_unsafe]
 macro_rules! map {
     ($vis:vis $name:ident : $kind:ident < $n:literal >, max_entries = $max:expr) => {
-        $crate::map!(@def $vis $name, $crate::maps::$kind<$n>, $max, 0);
+        $crate::__iu_map!($vis $name, $crate::maps::$kind<$n>, $max, 0);
     };
     ($vis:vis $name:ident : $kind:ident < $k:ty, $v:ty >, max_entries = $max:expr) => {
-        $crate::map!(@def $vis $name, $crate::maps::$kind<$k, $v>, $max, 0);
+        $crate::__iu_map!($vis $name, $crate::maps::$kind<$k, $v>, $max, 0);
     };
     ($vis:vis $name:ident : $kind:ident < $v:ty >, max_entries = $max:expr) => {
-        $crate::map!(@def $vis $name, $crate::maps::$kind<$v>, $max, 0);
+        $crate::__iu_map!($vis $name, $crate::maps::$kind<$v>, $max, 0);
     };
     ($vis:vis $name:ident : $kind:ident, max_entries = $max:expr) => {
-        $crate::map!(@def $vis $name, $crate::maps::$kind, $max, 0);
+        $crate::__iu_map!($vis $name, $crate::maps::$kind, $max, 0);
     };
     ($vis:vis $name:ident : $kind:ident < $n:literal >, max_entries = $max:expr, flags = $flags:expr) => {
-        $crate::map!(@def $vis $name, $crate::maps::$kind<$n>, $max, $flags);
+        $crate::__iu_map!($vis $name, $crate::maps::$kind<$n>, $max, $flags);
     };
     ($vis:vis $name:ident : $kind:ident < $k:ty, $v:ty >, max_entries = $max:expr, flags = $flags:expr) => {
-        $crate::map!(@def $vis $name, $crate::maps::$kind<$k, $v>, $max, $flags);
+        $crate::__iu_map!($vis $name, $crate::maps::$kind<$k, $v>, $max, $flags);
     };
     ($vis:vis $name:ident : $kind:ident < $v:ty >, max_entries = $max:expr, flags = $flags:expr) => {
-        $crate::map!(@def $vis $name, $crate::maps::$kind<$v>, $max, $flags);
+        $crate::__iu_map!($vis $name, $crate::maps::$kind<$v>, $max, $flags);
     };
     ($vis:vis $name:ident : $kind:ident, max_entries = $max:expr, flags = $flags:expr) => {
-        $crate::map!(@def $vis $name, $crate::maps::$kind, $max, $flags);
+        $crate::__iu_map!($vis $name, $crate::maps::$kind, $max, $flags);
     };
-    (@def $vis:vis $name:ident, $t:ty, $max:expr, $flags:expr) => {
+}
+
+/// The map macro's internal part: the static in `.iu.maps`. The kernel writes a
+/// `struct bpf_map *` into the first 8 bytes of every record there, so the type must be
+/// one of the SDK's map kinds (`MapKind`, sealed), whose record keeps that word private.
+#[doc(hidden)]
+#[macro_export]
+#[allow_internal_unsafe]
+macro_rules! __iu_map {
+    ($vis:vis $name:ident, $t:ty, $max:expr, $flags:expr) => {
         #[used]
         #[unsafe(link_section = ".iu.maps")]
-        $vis static $name: $t = <$t>::new(stringify!($name), $max, $flags);
+        $vis static $name: $t = {
+            $crate::__iu_private::map_kind::<$t>();
+            <$t>::__iu_new(stringify!($name), $max, $flags)
+        };
     };
 }

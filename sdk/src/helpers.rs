@@ -223,14 +223,23 @@ pub fn csum_diff(from: &[u32], to: &[u32], seed: u32) -> Result<u32, i64> {
 
 #[inline(always)]
 fn probe_read_with<T: crate::Pod>(src: u64, user: bool) -> Option<T> {
+    // The helper's size is a u32: a larger T would be claimed initialised after a
+    // truncated read.
+    const {
+        assert!(
+            core::mem::size_of::<T>() <= u32::MAX as usize,
+            "probe reads are limited to u32::MAX bytes"
+        );
+    }
     let mut out = core::mem::MaybeUninit::<T>::uninit();
     let (dst, size, src) = (
         out.as_mut_ptr() as *mut c_void,
         core::mem::size_of::<T>() as u32,
         src as *const c_void,
     );
-    // SAFETY: bpf_probe_read_{kernel,user} write at most size_of::<T>() bytes into `out`
-    // and never fault on `src` (they zero `out` and fail instead).
+    // SAFETY: bpf_probe_read_{kernel,user} write at most size_of::<T>() bytes (the size
+    // passed, not truncated: checked above) into `out` and never fault on `src` (they zero
+    // `out` and fail instead).
     let rc = unsafe {
         if user {
             sys::bpf_probe_read_user(dst, size, src)

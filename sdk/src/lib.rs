@@ -50,21 +50,40 @@ mod panic;
 pub mod pod;
 
 pub use ctx::{
-    Context, KprobeContext, PerfEventContext, RawTracepointContext, TcAction, TcContext,
-    TracepointContext, XdpAction, XdpContext,
+    Context, KprobeContext, LockContext, PerfEventContext, ProgramContext, RawTracepointContext,
+    TcAction, TcContext, TracepointContext, XdpAction, XdpContext,
 };
 pub use helpers::*;
 pub use maps::{
-    Array, DevMap, Hash, LruHash, LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, Queue,
-    RingBuf, RingBufEntry, SpinGuard, SpinLocked, Stack, StackTrace,
+    Array, DevMap, Hash, LruHash, LruPerCpuHash, MapKind, MapValue, PerCpuArray, PerCpuHash,
+    PerfEventArray, Queue, RingBuf, RingBufEntry, SpinGuard, SpinLocked, Stack, StackTrace,
 };
 pub use pod::Pod;
+
+/// The seals: traits only the SDK may implement have one of these as a supertrait, and a
+/// user crate cannot name this module, so it cannot implement them.
+mod sealed {
+    pub trait Context {}
+    pub trait Lock {}
+    pub trait MapKind {}
+    pub trait MapValue {}
+}
+
+/// What the SDK's macros expand to in user crates and nothing else: user code may not
+/// name it (the toolchain refuses every identifier starting with `__iu` in program
+/// sources), and nothing here is an API.
+#[doc(hidden)]
+pub mod __iu_private {
+    pub use crate::decl::record::ProgDef;
+    pub use crate::maps::map_kind;
+    pub use crate::pod::{PodSealed, pod_size};
+}
 
 /// Everything a program usually needs: `use iu::prelude::*;`.
 pub mod prelude {
     pub use crate::ctx::{
-        Context, KprobeContext, PerfEventContext, RawTracepointContext, TcAction, TcContext,
-        TracepointContext, XdpAction, XdpContext,
+        Context, KprobeContext, LockContext, PerfEventContext, RawTracepointContext, TcAction,
+        TcContext, TracepointContext, XdpAction, XdpContext,
     };
     pub use crate::helpers::{
         csum_diff, current_comm, current_pid, current_pid_tgid, current_task, current_tid,

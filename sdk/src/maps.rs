@@ -1,7 +1,15 @@
 //! BPF map declarations. A map is a `static` holding its `struct iu_map_def` record
 //! (docs/IMAGE-FORMAT.md) in the image's `.iu.maps` section; the loader creates (or
 //! reuses) a map matching the record and the kernel stores its `struct bpf_map *` in
-//! `kptr` before the program can run. Declare maps with [`map!`](crate::map).
+//! `kptr` before the program can run. Declare maps with [`map!`](crate::map); only the
+//! types here ([`MapKind`]) can be declared.
+//!
+//! Compile-time refusals: keys and values of zero size, of a size that does not fit the
+//! record's u32, or values needing more than 8-byte alignment; `BPF_F_RDONLY_PROG` and
+//! `BPF_F_WRONLY_PROG` in `flags` for every kind whose API writes or reads the map (all
+//! but [`DevMap`], which is read-only to programs anyway): the verifier folds values of
+//! frozen read-only maps into eBPF programs as constants, so a native write would break
+//! every eBPF program sharing the map.
 
 use crate::Pod;
 use crate::helpers::sys;
@@ -49,25 +57,35 @@ pub const BPF_NOEXIST: u64 = 1;
 /// Flags for `update`: `BPF_EXIST` (replace only).
 pub const BPF_EXIST: u64 = 2;
 
-/// `struct iu_map_def`, 64 bytes, exactly as in docs/IMAGE-FORMAT.md.
+/// `BPF_F_RDONLY_PROG`: programs may not write the map (set by the kernel on devmaps).
+pub const BPF_F_RDONLY_PROG: u32 = 0x80;
+/// `BPF_F_WRONLY_PROG`: programs may not read the map.
+pub const BPF_F_WRONLY_PROG: u32 = 0x100;
+
+/// `iu_map_def.iu_flags` bit: the value begins with a `struct bpf_spin_lock` at offset 0
+/// (the map's value type is [`SpinLocked`]). The loader creates such maps with BTF that
+/// declares the lock, so the kernel's value copies skip the lock word.
+pub const IU_MAP_F_SPIN_LOCK: u32 = 1;
+
+/// `struct iu_map_def`, 64 bytes, exactly as in docs/IMAGE-FORMAT.md. Only the SDK's map
+/// kinds hold one (the kernel writes `kptr`), and no API hands out a reference to it.
 #[repr(C, align(8))]
-#[doc(hidden)]
-pub struct MapDef {
+pub(crate) struct MapDef {
     kptr: AtomicU64,
     map_type: u32,
     key_size: u32,
     value_size: u32,
     max_entries: u32,
     map_flags: u32,
-    reserved: u32,
+    iu_flags: u32,
     name: [u8; 32],
 }
 
 const _: () = assert!(core::mem::size_of::<MapDef>() == 64);
+const _: () = assert!(core::mem::offset_of!(MapDef, iu_flags) == 28);
 
 /// Copies `s` into a NUL-terminated fixed buffer; fails to compile if it does not fit.
-#[doc(hidden)]
-pub const fn fixed_name<const N: usize>(s: &str) -> [u8; N] {
+pub(crate) const fn fixed_name<const N: usize>(s: &str) -> [u8; N] {
     let b = s.as_bytes();
     assert!(b.len() < N, "name too long for its fixed-size field");
     let mut out = [0u8; N];
@@ -80,6 +98,43 @@ pub const fn fixed_name<const N: usize>(s: &str) -> [u8; N] {
     out
 }
 
+/// The map kinds whose API reads and writes values refuse `BPF_F_RDONLY_PROG` and
+/// `BPF_F_WRONLY_PROG` (evaluated at compile time: the flags are part of the static).
+const fn program_reads_and_writes(flags: u32) -> u32 {
+    assert!(
+        flags & BPF_F_RDONLY_PROG == 0,
+        "map flags: BPF_F_RDONLY_PROG is refused: the verifier folds values of frozen read-only maps into eBPF programs as constants, and this map kind's API writes the map, which would break every eBPF program sharing it"
+    );
+    assert!(
+        flags & BPF_F_WRONLY_PROG == 0,
+        "map flags: BPF_F_WRONLY_PROG is refused: this map kind's API reads the map, which programs may not do on a write-only map"
+    );
+    flags
+}
+
+/// A key's size for the record: more than 0 bytes and exactly representable in the u32
+/// the kernel compares with the map's (a truncated size would let a value or key type be
+/// larger than the element the kernel hands out).
+const fn key_size<K>() -> usize {
+    let n = core::mem::size_of::<K>();
+    assert!(n > 0, "map keys may not be zero-sized");
+    assert!(n <= u32::MAX as usize, "map key type too large");
+    n
+}
+
+/// A value's size for the record, as [`key_size`]; values also need an alignment the
+/// kernel's elements have (8 bytes), since `get`/`set`/guards access them in place.
+const fn value_size<V>() -> usize {
+    let n = core::mem::size_of::<V>();
+    assert!(n > 0, "map values may not be zero-sized");
+    assert!(n <= u32::MAX as usize, "map value type too large");
+    assert!(
+        core::mem::align_of::<V>() <= 8,
+        "map values may not need more than 8-byte alignment (the kernel's elements are 8-byte aligned)"
+    );
+    n
+}
+
 impl MapDef {
     const fn new(
         name: &str,
@@ -88,6 +143,7 @@ impl MapDef {
         value: usize,
         max: u32,
         flags: u32,
+        iu_flags: u32,
     ) -> Self {
         MapDef {
             kptr: AtomicU64::new(0),
@@ -96,7 +152,7 @@ impl MapDef {
             value_size: value as u32,
             max_entries: max,
             map_flags: flags,
-            reserved: 0,
+            iu_flags,
             name: fixed_name::<32>(name),
         }
     }
@@ -139,13 +195,49 @@ impl MapDef {
     }
 }
 
+/// The SDK's map types: the only types `map!` places in `.iu.maps` (sealed). Each is a
+/// `#[repr(transparent)]` wrapper of the 64-byte record.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not one of the SDK's map types",
+    label = "only iu::maps types (Hash, Array, RingBuf, ...) may be declared with map!"
+)]
+pub trait MapKind: crate::sealed::MapKind + Sync + 'static {}
+
+/// Compile-time check in every `map!` expansion that the static's type is a [`MapKind`]
+/// of the record's layout.
+#[doc(hidden)]
+pub const fn map_kind<T: MapKind>() {
+    assert!(
+        core::mem::size_of::<T>() == core::mem::size_of::<MapDef>()
+            && core::mem::align_of::<T>() == core::mem::align_of::<MapDef>()
+    );
+}
+
+/// What a `Hash` or `Array` map may hold: any [`Pod`] (read and written by value), or a
+/// [`SpinLocked`] value (only through its lock). Sealed.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a map value",
+    label = "map values are Pod types (integers, arrays, iu::pod_struct! structs) or SpinLocked<T>"
+)]
+pub trait MapValue: crate::sealed::MapValue + Sync + 'static {
+    /// The record's `iu_flags` for a map of this value type.
+    #[doc(hidden)]
+    const IU_FLAGS: u32;
+}
+
+impl<T: Pod> crate::sealed::MapValue for T {}
+impl<T: Pod> MapValue for T {
+    const IU_FLAGS: u32 = 0;
+}
+
 fn get<V: Pod>(p: *mut c_void) -> Option<V> {
     if p.is_null() {
         return None;
     }
     // SAFETY: a non-null lookup result points to a value of the map's value size (== size
-    // of V, checked at load), 8-byte aligned, valid during the run; V is Pod. Other CPUs
-    // may write concurrently (as in eBPF), so the read is volatile and copies.
+    // of V, checked at load), 8-byte aligned (V needs at most 8, checked at compile time),
+    // valid during the run; V is Pod. Other CPUs may write concurrently (as in eBPF), so
+    // the read is volatile and copies.
     Some(unsafe { core::ptr::read_volatile(p as *const V) })
 }
 
@@ -158,11 +250,18 @@ fn put<V: Pod>(p: *mut c_void, v: V) -> bool {
     true
 }
 
+macro_rules! map_kinds {
+    ($($name:ident<$($p:ident: $b:path),*>),*) => { $(
+        impl<$($p: $b),*> crate::sealed::MapKind for $name<$($p),*> {}
+        impl<$($p: $b),*> MapKind for $name<$($p),*> {}
+    )* };
+}
+
 macro_rules! common {
-    ($name:ident, $ty:expr, $key4:expr) => {
-        impl<K: Pod, V: Pod> $name<K, V> {
+    ($name:ident, $vb:path, $ty:expr, $key4:expr) => {
+        impl<K: Pod, V: $vb> $name<K, V> {
             #[doc(hidden)]
-            pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+            pub const fn __iu_new(name: &str, max_entries: u32, flags: u32) -> Self {
                 assert!(
                     !$key4 || core::mem::size_of::<K>() == 4,
                     "array maps are indexed by a 4-byte key: use u32"
@@ -171,15 +270,18 @@ macro_rules! common {
                     def: MapDef::new(
                         name,
                         $ty,
-                        core::mem::size_of::<K>(),
-                        core::mem::size_of::<V>(),
+                        key_size::<K>(),
+                        value_size::<V>(),
                         max_entries,
-                        flags,
+                        program_reads_and_writes(flags),
+                        V::IU_FLAGS,
                     ),
                     _t: PhantomData,
                 }
             }
+        }
 
+        impl<K: Pod, V: Pod> $name<K, V> {
             /// Copy of the value for `key` (for per-CPU maps: this CPU's copy).
             pub fn get(&self, key: &K) -> Option<V> {
                 get(self.def.lookup(key as *const K as *const c_void))
@@ -202,28 +304,29 @@ macro_rules! common {
     };
 }
 
-/// `BPF_MAP_TYPE_HASH` with key `K`, value `V`.
+/// `BPF_MAP_TYPE_HASH` with key `K`, value `V` (a [`Pod`] or a [`SpinLocked`]).
 #[repr(transparent)]
-pub struct Hash<K: Pod, V: Pod> {
+pub struct Hash<K: Pod, V: MapValue> {
     def: MapDef,
     _t: PhantomData<(K, V)>,
 }
-common!(Hash, map_type::HASH, false);
+common!(Hash, MapValue, map_type::HASH, false);
 
-impl<K: Pod, V: Pod> Hash<K, V> {
+impl<K: Pod, V: MapValue> Hash<K, V> {
     /// `bpf_map_delete_elem(key)`; Err(-errno), e.g. -2 (ENOENT) if absent.
     pub fn delete(&self, key: &K) -> Result<(), i64> {
         self.def.delete(key as *const K as *const c_void)
     }
 }
 
-/// `BPF_MAP_TYPE_ARRAY` indexed by `K` (must be 4 bytes: use `u32`), value `V`.
+/// `BPF_MAP_TYPE_ARRAY` indexed by `K` (must be 4 bytes: use `u32`), value `V` (a [`Pod`]
+/// or a [`SpinLocked`]).
 #[repr(transparent)]
-pub struct Array<K: Pod, V: Pod> {
+pub struct Array<K: Pod, V: MapValue> {
     def: MapDef,
     _t: PhantomData<(K, V)>,
 }
-common!(Array, map_type::ARRAY, true);
+common!(Array, MapValue, map_type::ARRAY, true);
 
 /// `BPF_MAP_TYPE_PERCPU_ARRAY` indexed by `K` (use `u32`), one `V` per CPU.
 #[repr(transparent)]
@@ -231,7 +334,7 @@ pub struct PerCpuArray<K: Pod, V: Pod> {
     def: MapDef,
     _t: PhantomData<(K, V)>,
 }
-common!(PerCpuArray, map_type::PERCPU_ARRAY, true);
+common!(PerCpuArray, Pod, map_type::PERCPU_ARRAY, true);
 
 /// `BPF_MAP_TYPE_PERCPU_HASH`: one `V` per CPU for each key; `get`/`set` see this CPU's copy.
 #[repr(transparent)]
@@ -239,7 +342,7 @@ pub struct PerCpuHash<K: Pod, V: Pod> {
     def: MapDef,
     _t: PhantomData<(K, V)>,
 }
-common!(PerCpuHash, map_type::PERCPU_HASH, false);
+common!(PerCpuHash, Pod, map_type::PERCPU_HASH, false);
 
 /// `BPF_MAP_TYPE_LRU_HASH`: a hash map that evicts the least recently used element when full.
 #[repr(transparent)]
@@ -247,7 +350,7 @@ pub struct LruHash<K: Pod, V: Pod> {
     def: MapDef,
     _t: PhantomData<(K, V)>,
 }
-common!(LruHash, map_type::LRU_HASH, false);
+common!(LruHash, Pod, map_type::LRU_HASH, false);
 
 /// `BPF_MAP_TYPE_LRU_PERCPU_HASH`.
 #[repr(transparent)]
@@ -255,7 +358,15 @@ pub struct LruPerCpuHash<K: Pod, V: Pod> {
     def: MapDef,
     _t: PhantomData<(K, V)>,
 }
-common!(LruPerCpuHash, map_type::LRU_PERCPU_HASH, false);
+common!(LruPerCpuHash, Pod, map_type::LRU_PERCPU_HASH, false);
+
+map_kinds!(
+    Hash<K: Pod, V: MapValue>, Array<K: Pod, V: MapValue>, PerCpuArray<K: Pod, V: Pod>,
+    PerCpuHash<K: Pod, V: Pod>, LruHash<K: Pod, V: Pod>, LruPerCpuHash<K: Pod, V: Pod>,
+    Queue<V: Pod>, Stack<V: Pod>, RingBuf<>, PerfEventArray<>, DevMap<>
+);
+impl<const DEPTH: usize> crate::sealed::MapKind for StackTrace<DEPTH> {}
+impl<const DEPTH: usize> MapKind for StackTrace<DEPTH> {}
 
 macro_rules! deletable {
     ($($name:ident),*) => { $(
@@ -270,63 +381,72 @@ macro_rules! deletable {
 deletable!(PerCpuHash, LruHash, LruPerCpuHash);
 
 /// A value of a hash or array map that carries a `struct bpf_spin_lock` in front of the
-/// data: declare the map as `Hash<K, SpinLocked<T>>` and use [`Hash::lock`] or
-/// [`Hash::with_lock`].
+/// data: declare the map as `Hash<K, SpinLocked<T>>` or `Array<u32, SpinLocked<T>>` and
+/// use its `lock` / `with_lock` (and for hash maps `insert` / `delete`).
+///
+/// The lock word belongs to the kernel, as in eBPF: a `SpinLocked` is never read,
+/// copied or written by value (it is neither `Pod` nor `Copy`, and no value of it can be
+/// made outside the SDK), the record declares the lock (`IU_MAP_F_SPIN_LOCK`) so that the
+/// map is created with BTF saying where it is and every kernel copy of the value skips
+/// it, and the data is reached only through a [`SpinGuard`] holding the lock.
 #[repr(C, align(8))]
-#[derive(Clone, Copy)]
 pub struct SpinLocked<T: Pod> {
+    /// `struct bpf_spin_lock` (4 bytes), then padding up to the data.
     lock: u32,
     pad: u32,
-    /// The data protected by the lock. A copy read with `get` is not synchronised.
-    pub value: T,
+    value: T,
 }
-
-// SAFETY: two u32 and a Pod at offset 8 in an align(8) repr(C) struct; every bit pattern
-// is valid. Trailing padding (when T's size is not a multiple of 8) is refused by
-// `SpinLocked::CHECK`, evaluated by `new` and `lock`.
-unsafe impl<T: Pod> Pod for SpinLocked<T> {}
 
 impl<T: Pod> SpinLocked<T> {
-    const CHECK: () = assert!(
-        core::mem::size_of::<T>().is_multiple_of(8),
-        "SpinLocked<T>: the size of T must be a multiple of 8 (no padding)"
-    );
-
-    /// An unlocked value.
-    pub const fn new(value: T) -> Self {
-        #[allow(clippy::let_unit_value)]
-        let () = Self::CHECK;
-        SpinLocked {
-            lock: 0,
-            pad: 0,
-            value,
-        }
-    }
+    /// T's size must be a multiple of 8 (no trailing padding, which `insert` would copy
+    /// uninitialised into the map) and T must need at most 8-byte alignment (the data is
+    /// at offset 8 of an 8-byte aligned element).
+    const CHECK: () = {
+        assert!(
+            core::mem::size_of::<T>().is_multiple_of(8),
+            "SpinLocked<T>: the size of T must be a multiple of 8 (no padding)"
+        );
+        assert!(
+            core::mem::align_of::<T>() <= 8,
+            "SpinLocked<T>: T may not need more than 8-byte alignment"
+        );
+    };
 }
 
+impl<T: Pod> crate::sealed::MapValue for SpinLocked<T> {}
+impl<T: Pod> MapValue for SpinLocked<T> {
+    const IU_FLAGS: u32 = {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::CHECK;
+        IU_MAP_F_SPIN_LOCK
+    };
+}
+
+const _: () = assert!(core::mem::offset_of!(SpinLocked<u64>, value) == 8);
+
 /// The element of a `Hash<K, SpinLocked<T>>` or `Array<u32, SpinLocked<T>>` with its
-/// `bpf_spin_lock` held (see [`Hash::lock`]): derefs to the `T`, unlocks when dropped.
+/// `bpf_spin_lock` held: derefs to the `T`, unlocks when dropped.
 ///
 /// Holding one guard at a time is the rule: taking a second spin lock while one is held is
 /// a panic in the kernel runtime (so two guards never alias the same element). Forgetting
 /// a guard (`core::mem::forget`, `ManuallyDrop`) is safe: the kernel runtime releases every
 /// lock an invocation still holds when the invocation ends (return, panic, watchdog stop),
-/// so the lock is held until the end of the invocation at most.
+/// so the lock is held until the end of the invocation at most. A guard cannot leave the
+/// invocation (it is neither `Send` nor `Sync`, so no static can hold it).
 pub struct SpinGuard<'a, T: Pod> {
     e: *mut SpinLocked<T>,
     _l: PhantomData<&'a mut T>,
 }
 
 fn lock<'a, T: Pod>(p: *mut c_void) -> Option<SpinGuard<'a, T>> {
-    #[allow(clippy::let_unit_value)]
-    let () = SpinLocked::<T>::CHECK;
     if p.is_null() {
         return None;
     }
     let e = p as *mut SpinLocked<T>;
-    // SAFETY: p is a live element of the map (value size == size of SpinLocked<T>); the
-    // lock word is the first field. bpf_spin_lock disables interrupts and spins; the guard
-    // unlocks on drop, the runtime at the end of the invocation if the guard is forgotten.
+    // SAFETY: p is a live element of the map (value size == size of SpinLocked<T>, whose
+    // lock word is the first field, where the map's BTF declares the bpf_spin_lock).
+    // bpf_spin_lock disables interrupts and spins; the guard unlocks on drop, the runtime
+    // at the end of the invocation if the guard is forgotten.
     unsafe { sys::bpf_spin_lock(core::ptr::addr_of_mut!((*e).lock) as *mut c_void) };
     Some(SpinGuard { e, _l: PhantomData })
 }
@@ -335,7 +455,8 @@ impl<T: Pod> core::ops::Deref for SpinGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: e is a live map element (elements outlive the invocation) whose lock we
-        // hold, so no other program holding the lock touches `value` meanwhile.
+        // hold, so no other program holding the lock touches `value` meanwhile; the lock
+        // word is not part of the reference.
         unsafe { &(*self.e).value }
     }
 }
@@ -360,20 +481,55 @@ macro_rules! lockable {
         impl<K: Pod, T: Pod> $name<K, SpinLocked<T>> {
             /// Takes the `bpf_spin_lock` of the element for `key` (`None` if there is no
             /// element) and returns a guard that derefs to the `T` and unlocks when
-            /// dropped. Hold one lock at a time: a second one is a panic.
-            pub fn lock(&self, key: &K) -> Option<SpinGuard<'_, T>> {
+            /// dropped. `ctx` is the program's own context: only XDP and tc programs may
+            /// lock ([`LockContext`](crate::ctx::LockContext)). Hold one lock at a time:
+            /// a second one is a panic.
+            pub fn lock<C: crate::ctx::LockContext>(
+                &self,
+                ctx: &C,
+                key: &K,
+            ) -> Option<SpinGuard<'_, T>> {
+                let _ = ctx;
                 lock(self.def.lookup(key as *const K as *const c_void))
             }
 
             /// Runs `f` on the element for `key` with its `bpf_spin_lock` held
             /// (`None` if there is no element); [`lock`](Self::lock) in a closure.
-            pub fn with_lock<R>(&self, key: &K, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-                self.lock(key).map(|mut g| f(&mut g))
+            pub fn with_lock<C: crate::ctx::LockContext, R>(
+                &self,
+                ctx: &C,
+                key: &K,
+                f: impl FnOnce(&mut T) -> R,
+            ) -> Option<R> {
+                self.lock(ctx, key).map(|mut g| f(&mut g))
             }
         }
     )* };
 }
 lockable!(Hash, Array);
+
+impl<K: Pod, T: Pod> Hash<K, SpinLocked<T>> {
+    /// Creates or replaces the element for `key` with `value` (`bpf_map_update_elem` of a
+    /// value whose lock word is 0; the kernel skips the lock word when it copies). `flags`:
+    /// [`BPF_ANY`], [`BPF_NOEXIST`], [`BPF_EXIST`]; anything else is -EINVAL (`BPF_F_LOCK`
+    /// would make the kernel take the element's lock itself, which spins forever if this
+    /// program holds it).
+    pub fn insert(&self, key: &K, value: T, flags: u64) -> Result<(), i64> {
+        if flags > BPF_EXIST {
+            return Err(-22);
+        }
+        let v = SpinLocked {
+            lock: 0,
+            pad: 0,
+            value,
+        };
+        self.def.update(
+            key as *const K as *const c_void,
+            &v as *const SpinLocked<T> as *const c_void,
+            flags,
+        )
+    }
+}
 
 /// `BPF_MAP_TYPE_QUEUE` (FIFO) of `V`: `iu::map!(Q: Queue<u64>, max_entries = 64);`.
 #[repr(transparent)]
@@ -393,9 +549,17 @@ macro_rules! queue_like {
     ($name:ident, $ty:expr) => {
         impl<V: Pod> $name<V> {
             #[doc(hidden)]
-            pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+            pub const fn __iu_new(name: &str, max_entries: u32, flags: u32) -> Self {
                 $name {
-                    def: MapDef::new(name, $ty, 0, core::mem::size_of::<V>(), max_entries, flags),
+                    def: MapDef::new(
+                        name,
+                        $ty,
+                        0,
+                        value_size::<V>(),
+                        max_entries,
+                        program_reads_and_writes(flags),
+                        0,
+                    ),
                     _t: PhantomData,
                 }
             }
@@ -464,9 +628,17 @@ pub struct RingBuf {
 
 impl RingBuf {
     #[doc(hidden)]
-    pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+    pub const fn __iu_new(name: &str, max_entries: u32, flags: u32) -> Self {
         RingBuf {
-            def: MapDef::new(name, map_type::RINGBUF, 0, 0, max_entries, flags),
+            def: MapDef::new(
+                name,
+                map_type::RINGBUF,
+                0,
+                0,
+                max_entries,
+                program_reads_and_writes(flags),
+                0,
+            ),
         }
     }
 
@@ -491,12 +663,19 @@ impl RingBuf {
     /// `bpf_ringbuf_reserve`: space for one `T` (zeroed), as a guard that derefs to the
     /// `T`. `submit()` or `discard()` it; dropping it discards.
     pub fn reserve<T: Pod>(&self) -> Option<RingBufEntry<'_, T>> {
+        const {
+            assert!(
+                core::mem::align_of::<T>() <= 8,
+                "ring-buffer records are 8-byte aligned: T may not need more"
+            );
+        }
         let m = self.def.ptr();
         if m.is_null() {
             return None;
         }
         // SAFETY: m is a ring buffer; the helper returns NULL or a record of exactly the
-        // requested size, 8-byte aligned, owned by us until submit/discard.
+        // requested size, 8-byte aligned (T needs at most 8, checked above), owned by us
+        // until submit/discard.
         let p = unsafe { sys::bpf_ringbuf_reserve(m, core::mem::size_of::<T>() as u64, 0) };
         if p.is_null() {
             return None;
@@ -570,9 +749,17 @@ pub struct PerfEventArray {
 
 impl PerfEventArray {
     #[doc(hidden)]
-    pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+    pub const fn __iu_new(name: &str, max_entries: u32, flags: u32) -> Self {
         PerfEventArray {
-            def: MapDef::new(name, map_type::PERF_EVENT_ARRAY, 4, 4, max_entries, flags),
+            def: MapDef::new(
+                name,
+                map_type::PERF_EVENT_ARRAY,
+                4,
+                4,
+                max_entries,
+                program_reads_and_writes(flags),
+                0,
+            ),
         }
     }
 
@@ -627,7 +814,7 @@ pub struct StackTrace<const DEPTH: usize> {
 
 impl<const DEPTH: usize> StackTrace<DEPTH> {
     #[doc(hidden)]
-    pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+    pub const fn __iu_new(name: &str, max_entries: u32, flags: u32) -> Self {
         assert!(DEPTH > 0 && DEPTH <= 127, "stack depth must be 1..=127");
         StackTrace {
             def: MapDef::new(
@@ -636,7 +823,8 @@ impl<const DEPTH: usize> StackTrace<DEPTH> {
                 4,
                 8 * DEPTH,
                 max_entries,
-                flags,
+                program_reads_and_writes(flags),
+                0,
             ),
         }
     }
@@ -656,9 +844,6 @@ impl<const DEPTH: usize> StackTrace<DEPTH> {
     }
 }
 
-/// `BPF_F_RDONLY_PROG`: programs may not write the map (set by the kernel on devmaps).
-pub const BPF_F_RDONLY_PROG: u32 = 0x80;
-
 /// `BPF_MAP_TYPE_DEVMAP` (key u32, value the target ifindex u32) for XDP redirects; user
 /// space fills it. Use with [`DevMap::redirect`].
 #[repr(transparent)]
@@ -668,7 +853,11 @@ pub struct DevMap {
 
 impl DevMap {
     #[doc(hidden)]
-    pub const fn new(name: &str, max_entries: u32, flags: u32) -> Self {
+    pub const fn __iu_new(name: &str, max_entries: u32, flags: u32) -> Self {
+        assert!(
+            flags & BPF_F_WRONLY_PROG == 0,
+            "map flags: BPF_F_WRONLY_PROG is refused: DevMap::redirect reads the map"
+        );
         DevMap {
             // The kernel adds BPF_F_RDONLY_PROG to every devmap (programs only redirect
             // through it); the declaration states the flags the map ends up with, and the
@@ -680,6 +869,7 @@ impl DevMap {
                 4,
                 max_entries,
                 flags | BPF_F_RDONLY_PROG,
+                0,
             ),
         }
     }

@@ -5,12 +5,30 @@
 ///
 /// # Safety
 /// Implement only for types where every byte pattern of `size_of::<Self>()` bytes is a
-/// valid value. User crates cannot implement it (they may not write `unsafe impl`); the
-/// SDK implements it for the integer types and arrays of them.
-pub unsafe trait Pod: Copy + Send + Sync + 'static {}
+/// valid value and that have no padding. User crates cannot implement it (they may not
+/// write `unsafe impl`, and its seal lives in the SDK's hidden module); the SDK implements
+/// it for the integer types, arrays of them, and `pod_struct!` types.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not plain data (Pod)",
+    label = "use integers, arrays of them, or structs declared with iu::pod_struct!"
+)]
+pub unsafe trait Pod: Copy + Send + Sync + 'static + PodSealed {}
+
+/// The seal of [`Pod`], implemented next to every `Pod` impl (in `pod_struct!`
+/// expansions too, which is why it is reachable, from `iu::__iu_private` only).
+#[doc(hidden)]
+pub trait PodSealed {}
+
+/// The size of a `Pod` type: `pod_struct!` sums these, so a field type that is not `Pod`
+/// does not compile.
+#[doc(hidden)]
+pub const fn pod_size<T: Pod>() -> usize {
+    core::mem::size_of::<T>()
+}
 
 macro_rules! pod {
     ($($t:ty),*) => { $(
+        impl PodSealed for $t {}
         // SAFETY: every bit pattern is a valid integer.
         unsafe impl Pod for $t {}
     )* };
@@ -19,7 +37,8 @@ pod!(
     u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
 );
 
-// SAFETY: an array of plain data is plain data.
+impl<T: Pod, const N: usize> PodSealed for [T; N] {}
+// SAFETY: an array of plain data is plain data (arrays have no padding between elements).
 unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
 
 /// An all-zero value of a [`Pod`] type (valid because every bit pattern is).
@@ -40,10 +59,12 @@ pub fn zeroed<T: Pod>() -> T {
 /// ```
 ///
 /// Every field must itself be `Pod` (integers, arrays, other `pod_struct!` types), so
-/// pointers and references are refused at compile time; the struct must have no padding
-/// (its size must equal the sum of its fields' sizes, also checked at compile time), so
-/// no uninitialised byte ever reaches a map or user space. The struct derives `Clone`,
-/// `Copy` and `Debug`-free `Default` (all zeroes).
+/// pointers and references are refused at compile time; the struct must have no padding,
+/// so no uninitialised byte ever reaches a map or user space: each field's offset must be
+/// the sum of the sizes of the fields before it, and the struct's size the sum of all
+/// (checked at compile time with `offset_of!`, so a field that an attribute such as
+/// `#[cfg]` removed does not compile, and `#[repr(align)]` padding is refused). The
+/// struct derives `Clone`, `Copy` and `Debug`-free `Default` (all zeroes).
 #[macro_export]
 #[allow_internal_unsafe]
 macro_rules! pod_struct {
@@ -56,17 +77,36 @@ macro_rules! pod_struct {
         #[derive(Clone, Copy)]
         $vis struct $name { $( $(#[$fm])* $fvis $field: $fty ),* }
 
+        // Only paths into the SDK here, no items of its own: the field types must resolve
+        // here exactly as in the struct.
         const _: () = {
-            const fn is_pod<T: $crate::pod::Pod>() -> usize { ::core::mem::size_of::<T>() }
-            let sum = 0 $( + is_pod::<$fty>() )*;
+            #[allow(unused_mut)]
+            let mut off = 0usize;
+            $(
+                assert!(
+                    ::core::mem::offset_of!($name, $field) == off,
+                    concat!(
+                        "pod_struct!: padding before field `", stringify!($field), "` of `",
+                        stringify!($name), "`; add explicit padding fields"
+                    )
+                );
+                off += $crate::__iu_private::pod_size::<$fty>();
+            )*
             assert!(
-                sum == ::core::mem::size_of::<$name>(),
-                "pod_struct!: the struct has padding; add explicit padding fields"
+                off == ::core::mem::size_of::<$name>(),
+                concat!(
+                    "pod_struct!: `", stringify!($name),
+                    "` has padding at its end; add explicit padding fields"
+                )
             );
         };
 
-        // SAFETY: repr(C), every field is Pod (checked above by `is_pod`), and there is no
-        // padding (size == sum of field sizes, checked above): every bit pattern is valid.
+        impl $crate::__iu_private::PodSealed for $name {}
+
+        // SAFETY: every field is Pod (checked above by `pod_size`), and the fields tile the
+        // struct without gaps (each at the running sum of the sizes before it, the total
+        // equal to the size, checked above): every bit pattern is a valid value and there
+        // is no padding.
         unsafe impl $crate::pod::Pod for $name {}
 
         impl ::core::default::Default for $name {

@@ -5,8 +5,8 @@ use iu::prelude::*;
 
 iu::map!(LOCKED: Array<u32, SpinLocked<u64>>, max_entries = 1);
 
-fn spin_lock(_ctx: &mut XdpContext) -> XdpAction {
-    match LOCKED.with_lock(&0, |v| *v += 1) {
+fn spin_lock(ctx: &mut XdpContext) -> XdpAction {
+    match LOCKED.with_lock(ctx, &0, |v| *v += 1) {
         Some(()) => XdpAction::Pass,
         None => XdpAction::Drop,
     }

@@ -7,8 +7,8 @@ use crate::host::sys::map_state;
 use crate::host::with;
 use std::prelude::rust_2024::*;
 
-/// (map type, key size, value size, max entries) of the declaration at `m`.
-pub(crate) fn def_info(m: *const c_void) -> (u32, usize, usize, u32) {
+/// (map type, key size, value size, max entries, iu_flags) of the declaration at `m`.
+pub(crate) fn def_info(m: *const c_void) -> (u32, usize, usize, u32, u32) {
     // SAFETY: on the host, MapDef::ptr returns the address of the MapDef itself.
     let d = unsafe { &*(m as *const MapDef) };
     (
@@ -16,6 +16,7 @@ pub(crate) fn def_info(m: *const c_void) -> (u32, usize, usize, u32) {
         d.key_size as usize,
         d.value_size as usize,
         d.max_entries,
+        d.iu_flags,
     )
 }
 
@@ -112,6 +113,44 @@ macro_rules! hash_view {
     )* };
 }
 hash_view!(Hash, PerCpuHash, LruHash, LruPerCpuHash);
+
+/// The bytes of the value for `key` as user space's lookup would see them (arrays: zeroed
+/// until written; `None` if absent or out of range).
+fn user_lookup(def: &MapDef, key: &[u8]) -> Option<Vec<u8>> {
+    let m = host_ptr(def);
+    with(|s| {
+        let st = map_state(s, m);
+        let n = st.value_size;
+        if st.ty == map_type::ARRAY {
+            let i = u32::from_ne_bytes([key[0], key[1], key[2], key[3]]);
+            if i >= st.max {
+                return None;
+            }
+            return Some(match st.slots.get(&i) {
+                Some(b) => words_bytes(b)[..n].to_vec(),
+                None => std::vec![0u8; n],
+            });
+        }
+        st.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, b)| words_bytes(b)[..n].to_vec())
+    })
+}
+
+macro_rules! locked_view {
+    ($($name:ident),*) => { $(
+        impl<K: Pod, T: Pod> $name<K, SpinLocked<T>> {
+            /// Host tests: the data of the element for `key`, read without the lock, as
+            /// user space's lookup would (`None` if there is no element).
+            pub fn host_value(&self, key: &K) -> Option<T> {
+                let b = user_lookup(&self.def, key_bytes(key))?;
+                Some(read(&b[core::mem::offset_of!(SpinLocked<T>, value)..]))
+            }
+        }
+    )* };
+}
+locked_view!(Hash, Array);
 
 impl RingBuf {
     /// Host tests: consumes the submitted records in order, as a user-space reader would

@@ -13,6 +13,8 @@ pub(crate) struct MapState {
     pub key_size: usize,
     pub value_size: usize,
     pub max: u32,
+    /// The value begins with a `bpf_spin_lock` (IU_MAP_F_SPIN_LOCK): updates skip it.
+    pub spin_lock: bool,
     /// Hash maps: entries in least-recently-used-first order; values hold every CPU's copy.
     pub entries: Vec<(Vec<u8>, Box<[u64]>)>,
     /// Array maps: elements created (zeroed) on first touch.

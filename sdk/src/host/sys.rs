@@ -33,13 +33,14 @@ fn is_hash(ty: u32) -> bool {
 pub(crate) fn map_state(s: &mut State, m: *const c_void) -> &mut super::state::MapState {
     let ncpu = s.nr_cpus;
     s.maps.entry(m as usize).or_insert_with(|| {
-        let (ty, key_size, value_size, max) = def_info(m);
+        let (ty, key_size, value_size, max, iu_flags) = def_info(m);
         let _ = ncpu;
         super::state::MapState {
             ty,
             key_size,
             value_size,
             max,
+            spin_lock: iu_flags & crate::maps::IU_MAP_F_SPIN_LOCK != 0,
             entries: Vec::new(),
             slots: Default::default(),
             fifo: Default::default(),
@@ -60,10 +61,13 @@ fn value_ptr(b: &mut [u64], cpu: usize, words: usize, pc: bool) -> *mut c_void {
     b[off..].as_mut_ptr() as *mut c_void
 }
 
-fn write_value(b: &mut [u64], cpu: usize, words: usize, pc: bool, v: &[u8]) {
+/// Copies a value into an element as the kernel's copy_map_value does: the 4-byte
+/// `bpf_spin_lock` at offset 0 of a spin-locked map's value is never written.
+fn write_value(b: &mut [u64], cpu: usize, words: usize, pc: bool, v: &[u8], lock: bool) {
     let p = value_ptr(b, cpu, words, pc) as *mut u8;
-    // SAFETY: the copy has room for one value (words * 8 >= v.len()).
-    unsafe { core::ptr::copy_nonoverlapping(v.as_ptr(), p, v.len()) };
+    let skip = if lock { 4 } else { 0 };
+    // SAFETY: the copy has room for one value (words * 8 >= v.len() >= skip).
+    unsafe { core::ptr::copy_nonoverlapping(v[skip..].as_ptr(), p.add(skip), v.len() - skip) };
 }
 
 fn zeroed_value(words: usize, ncpu: u32, pc: bool) -> Box<[u64]> {
@@ -124,7 +128,7 @@ pub unsafe fn bpf_map_update_elem(
     with(|s| {
         let (cpu, ncpu) = (s.cpu as usize, s.nr_cpus);
         let st = map_state(s, m);
-        let (ty, words, max) = (st.ty, st.words(), st.max);
+        let (ty, words, max, lock) = (st.ty, st.words(), st.max, st.spin_lock);
         let pc = percpu(ty);
         let key = bytes(key, st.key_size).to_vec();
         let v = bytes(value, st.value_size);
@@ -144,7 +148,7 @@ pub unsafe fn bpf_map_update_elem(
                 .slots
                 .entry(i)
                 .or_insert_with(|| zeroed_value(words, ncpu, pc));
-            write_value(b, cpu, words, pc, v);
+            write_value(b, cpu, words, pc, v, lock);
             return 0;
         }
         if !is_hash(ty) {
@@ -155,7 +159,7 @@ pub unsafe fn bpf_map_update_elem(
             if flags == crate::maps::BPF_NOEXIST {
                 return -EEXIST;
             }
-            write_value(&mut st.entries[i].1, cpu, words, pc, v);
+            write_value(&mut st.entries[i].1, cpu, words, pc, v, lock);
             if lru {
                 let e = st.entries.remove(i);
                 st.entries.push(e);
@@ -173,7 +177,7 @@ pub unsafe fn bpf_map_update_elem(
             dead = Some(st.entries.remove(0).1);
         }
         let mut b = zeroed_value(words, ncpu, pc);
-        write_value(&mut b, cpu, words, pc, v);
+        write_value(&mut b, cpu, words, pc, v, lock);
         st.entries.push((key, b));
         if let Some(d) = dead {
             s.graveyard.push(d);

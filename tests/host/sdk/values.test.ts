@@ -73,7 +73,6 @@ iu::map!(K: DevMap, max_entries = 4);
 fn q(c: &KprobeContext) -> u32 {
     let e = Ev { pid: current_pid(), uid: current_uid_gid() as u32, comm: current_comm() };
     let _ = A.update(&1, &e, BPF_ANY);
-    let _ = E.with_lock(&0, |v| *v += 1);
     let _ = F.push(&ktime_get_coarse_ns(), 0);
     let _ = G.pop();
     if let Some(mut r) = H.reserve::<Ev>() { r.pid = 1; r.submit(0); }
@@ -84,12 +83,20 @@ fn q(c: &KprobeContext) -> u32 {
     0
 }
 iu::kprobe!(q, "__x64_sys_getpid");
-fn x(c: &mut XdpContext) -> XdpAction { K.redirect(c, 0, XdpAction::Pass) }
+fn x(c: &mut XdpContext) -> XdpAction {
+    let _ = E.with_lock(c, &0, |v| *v += 1);
+    K.redirect(c, 0, XdpAction::Pass)
+}
 iu::xdp!(x);
 `),
     {},
   );
   assert.equal(r.image.maps.length, 11);
+  assert.deepEqual(
+    r.image.maps.filter((m) => m.iuFlags === 1).map((m) => m.name),
+    ["E"],
+    "exactly the SpinLocked map declares its lock",
+  );
   assert.deepEqual(
     r.image.maps.map((m) => m.mapType).sort((a, b) => a - b),
     [1, 2, 4, 5, 7, 9, 10, 14, 22, 23, 27],

@@ -29,8 +29,8 @@ fn grow(ctx: &mut XdpContext) -> XdpAction {
 
 /// Counts under the element's lock and forgets the guard and a ring-buffer reservation:
 /// safe, because the end of the run releases both (as the kernel runtime does).
-fn leaky(_ctx: &mut XdpContext) -> XdpAction {
-    let Some(mut g) = LOCKED.lock(&0) else {
+fn leaky(ctx: &mut XdpContext) -> XdpAction {
+    let Some(mut g) = LOCKED.lock(ctx, &0) else {
         return XdpAction::Aborted;
     };
     *g += 1;
@@ -256,16 +256,30 @@ mod tests {
 
     #[test]
     fn spin_lock_guard_unlocks_on_drop_and_at_the_end_of_a_run() {
-        assert!(LOCKED.lock(&2).is_none(), "out of range");
-        assert!(LOCKED_H.lock(&1).is_none(), "no element");
-        LOCKED_H.update(&1, &SpinLocked::new(5), BPF_ANY).unwrap();
-        {
-            let mut g = LOCKED_H.lock(&1).unwrap();
-            *g += 1;
-            assert_eq!(*g, 6);
-        }
-        assert_eq!(LOCKED_H.with_lock(&1, |v| *v), Some(6), "dropped: unlocked");
         let mut pkt = Packet::new(&[0u8; 64]);
+        pkt.xdp(|ctx| {
+            assert!(LOCKED.lock(ctx, &2).is_none(), "out of range");
+            assert!(LOCKED_H.lock(ctx, &1).is_none(), "no element");
+            LOCKED_H.insert(&1, 5, BPF_ANY).unwrap();
+            {
+                let mut g = LOCKED_H.lock(ctx, &1).unwrap();
+                *g += 1;
+                assert_eq!(*g, 6);
+            }
+            assert_eq!(
+                LOCKED_H.with_lock(ctx, &1, |v| *v),
+                Some(6),
+                "dropped: unlocked"
+            );
+            assert_eq!(LOCKED_H.insert(&1, 7, 4), Err(-22), "no BPF_F_LOCK");
+            assert_eq!(LOCKED_H.insert(&1, 7, BPF_NOEXIST), Err(-17));
+            LOCKED_H.insert(&1, 7, BPF_EXIST).unwrap();
+        });
+        assert_eq!(
+            LOCKED_H.host_value(&1),
+            Some(7),
+            "insert replaced the value"
+        );
         for _ in 0..3 {
             assert_eq!(
                 pkt.xdp(leaky),
@@ -273,7 +287,8 @@ mod tests {
                 "the forgotten lock was released"
             );
         }
-        assert_eq!(LOCKED.with_lock(&0, |v| *v), Some(3));
+        assert_eq!(LOCKED.host_value(&0), Some(3));
+        assert_eq!(pkt.xdp(|ctx| LOCKED.with_lock(ctx, &0, |v| *v)), Some(3));
         assert!(
             RB.host_drain().is_empty(),
             "forgotten reservations were discarded"
@@ -286,18 +301,18 @@ mod tests {
 
     #[test]
     fn a_second_spin_lock_is_a_panic() {
-        LOCKED_H.update(&1, &SpinLocked::new(0), BPF_ANY).unwrap();
+        LOCKED_H.insert(&1, 0, BPF_ANY).unwrap();
         let r = std::panic::catch_unwind(|| {
-            Packet::new(&[0u8; 64]).xdp(|_| {
-                let _a = LOCKED.lock(&0);
-                let _b = LOCKED_H.lock(&1);
+            Packet::new(&[0u8; 64]).xdp(|ctx| {
+                let _a = LOCKED.lock(ctx, &0);
+                let _b = LOCKED_H.lock(ctx, &1);
             })
         });
         let msg = r.unwrap_err();
         let msg = msg.downcast_ref::<&str>().copied();
         assert_eq!(msg, Some("bpf_spin_lock while a spin lock is held"));
         assert_eq!(
-            LOCKED.with_lock(&0, |v| *v),
+            Packet::new(&[0u8; 64]).xdp(|ctx| LOCKED.with_lock(ctx, &0, |v| *v)),
             Some(0),
             "both unlocked after the panic"
         );

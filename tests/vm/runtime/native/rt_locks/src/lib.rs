@@ -68,19 +68,23 @@ fn rt_lock(ctx: &mut XdpContext) -> XdpAction {
     let mode = byte(ctx, 0);
     let hash = byte(ctx, 1) == 1;
     let done = match mode {
-        0 => with(hash, |c| {
+        0 => with(ctx, hash, |c| {
             c.n += 1;
             c.last = 0;
         }),
-        1 => with(hash, |c| {
+        1 => with(ctx, hash, |c| {
             c.last = 1;
             panic!("panic holding the lock"); // PANIC-SITE: lock-panic
         }),
-        2 | 7 => with(hash, |c| {
+        2 | 7 => with(ctx, hash, |c| {
             c.last = forever(c.n, mode == 7);
         }),
         3 => {
-            let g = if hash { HLOCK.lock(&0) } else { ALOCK.lock(&0) };
+            let g = if hash {
+                HLOCK.lock(ctx, &0)
+            } else {
+                ALOCK.lock(ctx, &0)
+            };
             match g {
                 Some(mut g) => {
                     g.n += 1;
@@ -92,7 +96,11 @@ fn rt_lock(ctx: &mut XdpContext) -> XdpAction {
             }
         }
         4 => {
-            let g = if hash { HLOCK.lock(&0) } else { ALOCK.lock(&0) };
+            let g = if hash {
+                HLOCK.lock(ctx, &0)
+            } else {
+                ALOCK.lock(ctx, &0)
+            };
             if let Some(g) = g {
                 core::mem::forget(g);
                 panic!("panic after forgetting the guard"); // PANIC-SITE: forget-panic
@@ -100,12 +108,16 @@ fn rt_lock(ctx: &mut XdpContext) -> XdpAction {
             false
         }
         5 => {
-            let a = ALOCK.lock(&0);
-            let h = HLOCK.lock(&0); // the runtime refuses this: a panic
+            let a = ALOCK.lock(ctx, &0);
+            let h = HLOCK.lock(ctx, &0); // the runtime refuses this: a panic
             a.is_some() && h.is_some()
         }
         _ => {
-            let g = if hash { HLOCK.lock(&0) } else { ALOCK.lock(&0) };
+            let g = if hash {
+                HLOCK.lock(ctx, &0)
+            } else {
+                ALOCK.lock(ctx, &0)
+            };
             match g {
                 Some(mut g) => {
                     g.last = forever(g.n, mode == 8);
@@ -122,11 +134,11 @@ fn rt_lock(ctx: &mut XdpContext) -> XdpAction {
     }
 }
 
-fn with(hash: bool, f: impl FnOnce(&mut Counter)) -> bool {
+fn with(ctx: &XdpContext, hash: bool, f: impl FnOnce(&mut Counter)) -> bool {
     if hash {
-        HLOCK.with_lock(&0, f).is_some()
+        HLOCK.with_lock(ctx, &0, f).is_some()
     } else {
-        ALOCK.with_lock(&0, f).is_some()
+        ALOCK.with_lock(ctx, &0, f).is_some()
     }
 }
 

@@ -36,7 +36,7 @@ fn sdk_helpers(ctx: &mut XdpContext) -> XdpAction {
     out(
         9,
         LOCKED
-            .with_lock(&0, |v| {
+            .with_lock(ctx, &0, |v| {
                 *v += 5;
                 *v
             })
