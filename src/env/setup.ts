@@ -24,7 +24,8 @@ export const debianPackages: Record<string, string[]> = {
     "perl",
     "python3",
   ],
-  rust: ["rustc-web", "cargo-web", "rust-web-src", "rustfmt-web", "rust-web-clippy", "lld"],
+  // bubblewrap: the sandbox cargo, rustc and host tests run in (src/toolchain/sandbox.ts).
+  rust: ["rustc-web", "cargo-web", "rust-web-src", "rustfmt-web", "rust-web-clippy", "lld", "bubblewrap"],
   signing: ["openssl"],
   ebpf: ["clang", "llvm", "bpftool", "iproute2"],
 };
