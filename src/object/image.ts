@@ -23,6 +23,7 @@ import {
   R_X86_64_RELATIVE,
   type ProgramHeader,
 } from "./elf.js";
+import { IU_PROV_SECTION, decodeProvenance, type Provenance } from "./prov.js";
 
 export const IU_MARKER = "~IU native image signature~\n";
 export const IU_SIG_INFO_LEN = 12;
@@ -34,6 +35,8 @@ export const IU_MAP_NAME_LEN = 32;
 export const PAGE_SIZE = 4096;
 export const MAX_SPAN = 64 * 1024 * 1024;
 export const ALLOWED_RELOCS = [R_X86_64_RELATIVE, R_X86_64_64, R_X86_64_GLOB_DAT, R_X86_64_JUMP_SLOT];
+/** `endbr64`: with kernel IBT every indirect call or jump must land on it. */
+export const ENDBR64 = [0xf3, 0x0f, 0x1e, 0xfa];
 
 /** `enum bpf_prog_type` names for the types the SDK declares (and a few more). */
 export const PROG_TYPE_NAMES: Record<number, string> = {
@@ -160,6 +163,8 @@ export interface ImageSpec {
   segments: SegmentSpec[];
   /** Total page-rounded span of the loaded segments. */
   span: number;
+  /** The `.iu.prov` record (toolchain, SDK, rustc and policy versions); null if absent or malformed. */
+  provenance: Provenance | null;
   /** Violations of docs/IMAGE-FORMAT.md; empty for a loadable image. */
   problems: string[];
 }
@@ -252,6 +257,8 @@ export function parseImage(file: Uint8Array): ImageSpec {
   const relocations: RelocationSpec[] = [];
   const undef = new Set<string>();
   const relativeAt = new Map<number, bigint>();
+  // Addresses the image stores in data (after relocation) that may be called indirectly.
+  const codePointers: { at: number; type: string; target: number }[] = [];
   for (const s of elf.sections.filter((x) => x.name === ".rela.dyn" || x.name === ".rela.plt")) {
     const symtab = elf.sections[s.link];
     if (s.type !== 4 /* SHT_RELA */ || s.entsize !== 24 || s.size % 24 || s.offset % 8 || !s.link) {
@@ -298,6 +305,7 @@ export function parseImage(file: Uint8Array): ImageSpec {
         if (r.addend < 0n || r.addend > BigInt(spanOf(loads)))
           problems.push(`R_X86_64_RELATIVE at ${at} points outside the image`);
         relativeAt.set(r.offset, r.addend);
+        codePointers.push({ at: r.offset, type: typeName, target: Number(r.addend) });
       } else if (ALLOWED_RELOCS.includes(r.type)) {
         if (!sym) problems.push(`${typeName} at ${at} has no symbol`);
         else if (sym.shndx === 0 && r.type === R_X86_64_64 && r.addend !== 0n)
@@ -306,6 +314,7 @@ export function parseImage(file: Uint8Array): ImageSpec {
           const off = BigInt(sym.value) + (r.type === R_X86_64_64 ? r.addend : 0n);
           if (sym.shndx >= 0xff00 || off < 0n || off > BigInt(spanOf(loads)))
             problems.push(`${typeName} at ${at}: symbol ${sym.name} outside the image`);
+          else codePointers.push({ at: r.offset, type: typeName, target: Number(off) });
         }
       }
       if (!segOf(r.offset, 8))
@@ -325,6 +334,39 @@ export function parseImage(file: Uint8Array): ImageSpec {
   for (const n of unknownSymbols)
     problems.push(`undefined symbol ${n} is neither a bpf_ helper nor an iu_ runtime symbol`);
 
+  // Every code pointer the image stores must land on endbr64 (kernel IBT). Pointers into
+  // other segments are data (strings, vtables, records) and need nothing.
+  const exec = loads.find((p) => p.flags & PF_X);
+  const inExec = (a: number): boolean => !!exec && a >= exec.vaddr && a < exec.vaddr + exec.memsz;
+  const isEndbr = (a: number): boolean => {
+    const c = elf.bytesAt(a, ENDBR64.length);
+    return !!c && ENDBR64.every((x, i) => c[i] === x);
+  };
+  for (const c of codePointers)
+    if (inExec(c.target) && !isEndbr(c.target))
+      problems.push(
+        `code pointer at 0x${c.at.toString(16)} (${c.type}) to 0x${c.target.toString(16)} does not point at endbr64 (f3 0f 1e fa); an indirect call there would fault on a CPU with IBT`,
+      );
+
+  // Provenance: exactly one record, in a read-only (not executable) segment's file bytes.
+  let provenance: Provenance | null = null;
+  const provSecs = elf.sections.filter((x) => x.name === IU_PROV_SECTION);
+  if (provSecs.length !== 1)
+    problems.push(
+      provSecs.length
+        ? `${provSecs.length} ${IU_PROV_SECTION} sections (exactly one allowed)`
+        : `no ${IU_PROV_SECTION} section: the image does not say which toolchain, SDK and policy built it`,
+    );
+  else {
+    const ps = provSecs[0];
+    const seg = fileSegOf(ps.addr, ps.size);
+    if (ps.type !== 1 /* SHT_PROGBITS */ || ps.addr % 4)
+      problems.push(`${IU_PROV_SECTION} is not a 4-aligned SHT_PROGBITS section`);
+    else if (!seg || seg.flags !== PF_R)
+      problems.push(`${IU_PROV_SECTION} is not inside the file bytes of a read-only loaded segment`);
+    else provenance = decodeProvenance(elf.sectionBytes(ps), problems);
+  }
+
   // Programs.
   const programs: ProgramSpec[] = [];
   const progSec = elf.section(".iu.progs");
@@ -337,7 +379,6 @@ export function parseImage(file: Uint8Array): ImageSpec {
     if (!fileSegOf(progSec.addr, progSec.size))
       problems.push(".iu.progs is not inside the file bytes of a loaded segment");
     const b = elf.sectionBytes(progSec);
-    const exec = loads.find((p) => p.flags & PF_X);
     for (let i = 0; i + IU_PROG_DEF_SIZE <= b.length; i += IU_PROG_DEF_SIZE) {
       const rec = b.subarray(i, i + IU_PROG_DEF_SIZE);
       const dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
@@ -361,8 +402,12 @@ export function parseImage(file: Uint8Array): ImageSpec {
       };
       p.type = PROG_TYPE_NAMES[p.progType] ?? `type ${p.progType}`;
       if (rel === undefined) problems.push(`program ${name}: entry has no R_X86_64_RELATIVE relocation`);
-      if (!exec || entry < exec.vaddr || entry >= exec.vaddr + exec.memsz)
+      if (!inExec(entry))
         problems.push(`program ${name}: entry 0x${entry.toString(16)} is not in the executable segment`);
+      else if (!isEndbr(entry))
+        problems.push(
+          `program ${name}: entry 0x${entry.toString(16)} does not start with endbr64 (f3 0f 1e fa); it would fault on a CPU with IBT`,
+        );
       if (rec.subarray(208).some((x) => x !== 0))
         problems.push(`program ${name}: reserved bytes are not zero`);
       if (!name) problems.push(`program ${p.index} has an empty name`);
@@ -417,6 +462,7 @@ export function parseImage(file: Uint8Array): ImageSpec {
     unknownSymbols,
     segments,
     span,
+    provenance,
     problems,
   };
 }

@@ -1,6 +1,7 @@
 /** `iu inspect`: what an image declares and whether its signature verifies. */
 import { existsSync } from "node:fs";
 import { parseImage } from "../object/image.js";
+import type { Provenance } from "../object/prov.js";
 import { signingKeyPaths } from "./keys.js";
 import { verifyImage, type Verification } from "./sign.js";
 
@@ -31,6 +32,8 @@ export interface Inspection {
   relocations: Record<string, number>;
   segments: { vaddr: string; perms: string; fileSize: number; memSize: number }[];
   span: number;
+  /** The `.iu.prov` record: who built the image (null if absent or malformed). */
+  provenance: Provenance | null;
   problems: string[];
   signature: Verification & { certificate: string | null };
 }
@@ -83,6 +86,7 @@ export function inspectImage(file: Uint8Array, certPath?: string): Inspection {
       memSize: s.memsz,
     })),
     span: spec.span,
+    provenance: spec.provenance,
     problems: spec.problems,
     signature: sig,
   };
@@ -90,6 +94,12 @@ export function inspectImage(file: Uint8Array, certPath?: string): Inspection {
 
 export function formatInspection(file: string, i: Inspection): string {
   const L: string[] = [`${file}: ${i.fileSize} bytes (ELF ${i.elfSize}, span ${i.span})`];
+  const p = i.provenance;
+  L.push(
+    p
+      ? `built by: ${p.toolchain}, ${p.sdk}, ${p.rustc}, policy ${p.policy}`
+      : "built by: unknown (no .iu.prov)",
+  );
   L.push("programs:");
   for (const p of i.programs)
     L.push(`  ${p.name}  ${p.type}  ${p.attach || "(attach at load)"}  entry ${p.entry}`);

@@ -1,0 +1,84 @@
+/**
+ * Provenance record of a signed image (section `.iu.prov`, docs/IMAGE-FORMAT.md): which
+ * toolchain, SDK, rustc and policy version built it. It lies in the signed bytes, so the
+ * kernel can refuse images built before a fix (an administrator's minimum policy number).
+ *
+ *   struct iu_prov {            104 bytes, little-endian
+ *     __u32 magic;              IU_PROV_MAGIC, "IUPV"
+ *     __u32 policy;             IU_POLICY_VERSION of the toolchain that built the image
+ *     char toolchain[32];       "iu 0.1.0"
+ *     char sdk[32];             "iu-sdk 0.1.0+1a2b3c4d"
+ *     char rustc[32];           "rustc 1.96.0 (ac68faa20)"
+ *   };                          strings NUL-terminated and NUL-padded
+ */
+
+export const IU_PROV_SECTION = ".iu.prov";
+/** "IUPV" read as a little-endian u32. */
+export const IU_PROV_MAGIC = 0x56505549;
+export const IU_PROV_SIZE = 104;
+export const IU_PROV_STR_LEN = 32;
+/**
+ * The policy generation. 0: an image without `.iu.prov`; 1: the first toolchain (no
+ * sandbox, dep-info, endbr64 or provenance); 2: compile sandbox, dep-info source check,
+ * no links followed on output, `sdk-internal` rule, IBT (endbr64) checked.
+ */
+export const IU_POLICY_VERSION = 2;
+
+export interface Provenance {
+  policy: number;
+  toolchain: string;
+  sdk: string;
+  rustc: string;
+}
+
+const FIELDS = ["toolchain", "sdk", "rustc"] as const;
+
+/** The 104 bytes of the record; throws if a string does not fit (31 bytes and a NUL). */
+export function encodeProvenance(p: Provenance): Uint8Array {
+  const out = new Uint8Array(IU_PROV_SIZE);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, IU_PROV_MAGIC, true);
+  dv.setUint32(4, p.policy, true);
+  FIELDS.forEach((f, i) => {
+    const b = new TextEncoder().encode(p[f]);
+    if (b.length >= IU_PROV_STR_LEN || b.includes(0))
+      throw new Error(`provenance ${f} "${p[f]}" does not fit in ${IU_PROV_STR_LEN - 1} bytes`);
+    out.set(b, 8 + i * IU_PROV_STR_LEN);
+  });
+  return out;
+}
+
+/** Reads a record; problems (wrong size, magic, unterminated or unpadded strings) go to `problems`. */
+export function decodeProvenance(b: Uint8Array, problems: string[]): Provenance | null {
+  if (b.length !== IU_PROV_SIZE) {
+    problems.push(
+      `${IU_PROV_SECTION} is ${b.length} bytes, expected exactly one ${IU_PROV_SIZE}-byte record`,
+    );
+    return null;
+  }
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const magic = dv.getUint32(0, true);
+  if (magic !== IU_PROV_MAGIC) {
+    problems.push(
+      `${IU_PROV_SECTION} magic is 0x${magic.toString(16)}, expected 0x${IU_PROV_MAGIC.toString(16)}`,
+    );
+    return null;
+  }
+  const p: Provenance = { policy: dv.getUint32(4, true), toolchain: "", sdk: "", rustc: "" };
+  let ok = true;
+  FIELDS.forEach((f, i) => {
+    const s = b.subarray(8 + i * IU_PROV_STR_LEN, 8 + (i + 1) * IU_PROV_STR_LEN);
+    const z = s.indexOf(0);
+    if (z <= 0 || s.subarray(z).some((x) => x !== 0)) {
+      problems.push(`${IU_PROV_SECTION} ${f} is empty, not NUL-terminated or not NUL-padded`);
+      ok = false;
+      return;
+    }
+    p[f] = new TextDecoder("utf-8", { fatal: false }).decode(s.subarray(0, z));
+  });
+  if (p.policy === 0) {
+    problems.push(`${IU_PROV_SECTION} policy is 0`);
+    ok = false;
+  }
+  return ok ? p : null;
+}
