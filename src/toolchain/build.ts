@@ -4,28 +4,44 @@
  * link with the toolchain's script → image checks → sign. Nothing the user controls
  * (environment, .cargo/config, build scripts, manifest profile or flags) reaches rustc
  * or the linker: the crate is compiled from a manifest the toolchain generates, with a
- * fresh environment, from a working directory in the cache.
+ * fresh environment, from a working directory in the cache, inside a sandbox that shows
+ * cargo and rustc only the Rust toolchain, the SDK, the crate and the build cache (never
+ * the home directory or the signing key). After the compile, rustc's own dep-info says
+ * which files the crate read; each must be a scanned file of the crate.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { IuError } from "../errors.js";
-import { cacheDir, repoRoot } from "../env/paths.js";
+import { cacheDir, configDir, repoRoot } from "../env/paths.js";
 import { parseImage, type ImageSpec } from "../object/image.js";
+import { encodeProvenance } from "../object/prov.js";
 import { ensureSigningKey, type SigningKey } from "./keys.js";
 import { signImage } from "./sign.js";
 import { linkImage } from "./link.js";
 import { archiveMembers } from "./archive.js";
+import { writeFileNoFollow } from "./output.js";
+import { buildProvenance } from "./provenance.js";
+import { runSandboxed, type SandboxSpec } from "./sandbox.js";
 import {
   PolicyError,
   checkArchiveMembers,
   checkCargoConfig,
+  checkDepInfo,
   checkEnvironment,
   checkManifest,
   ruleForDiagnostic,
-  scanCrate,
+  scanCrateFiles,
+  unreadableOutsideCrate,
   userSpan,
   type CargoMetadataPackage,
   type RustcDiagnostic,
@@ -37,8 +53,20 @@ export const CARGO = "/usr/bin/cargo";
 export const TARGET = "x86_64-unknown-none";
 export const RUST_SRC = "/usr/lib/rustlib/src/rust/library";
 
-/** Flags for every crate of the build (core, SDK, program). Changing them rebuilds core. */
-export const BASE_RUSTFLAGS = ["-Crelocation-model=pic", "-Cdebuginfo=0"];
+/**
+ * Flags for every crate of the build (core, SDK, program). Changing them rebuilds core.
+ * IBT: `-Zcf-protection=branch` puts endbr64 at every function whose address can be
+ * taken and marks each object's .note.gnu.property (the linker refuses objects without
+ * the mark); `-Cjump-tables=false` because a switch lowered to a jump table is an
+ * indirect jump to a label without endbr64 (kernel IBT ignores `notrack`), as the kernel
+ * itself builds with -fno-jump-tables.
+ */
+export const BASE_RUSTFLAGS = [
+  "-Crelocation-model=pic",
+  "-Cdebuginfo=0",
+  "-Zcf-protection=branch",
+  "-Cjump-tables=false",
+];
 /**
  * Flags for the user crate only (`cargo rustc -- ...`): the safety policy, and a call of
  * `mcount` at every function entry, which the kernel binds to its stack check (recursion
@@ -58,6 +86,8 @@ export interface BuildOptions {
   key?: SigningKey;
   /** Skip the source scan so tests can show the compiler lints catch the same things. */
   skipSourceScan?: boolean;
+  /** Skip the dep-info check so tests can show the sandbox alone keeps outside files from rustc. */
+  skipDepInfoCheck?: boolean;
   onStage?: (stage: Stage) => void;
   log?: (line: string) => void;
 }
@@ -96,11 +126,11 @@ export function cargoHome(): string {
   return home;
 }
 
-/** The fresh environment cargo runs in. */
+/** The fresh environment cargo runs in (HOME does not exist in the sandbox; CARGO_HOME is set). */
 function cargoEnv(): NodeJS.ProcessEnv {
   return {
     PATH: "/usr/bin:/bin",
-    HOME: homedir(),
+    HOME: "/nonexistent",
     CARGO_HOME: cargoHome(),
     RUSTC: RUSTC,
     RUSTC_BOOTSTRAP: "1",
@@ -111,23 +141,55 @@ function cargoEnv(): NodeJS.ProcessEnv {
   };
 }
 
-function run(cmd: string, args: string[], cwd: string): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd, env: cargoEnv(), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) throw new IuError(`could not run ${cmd}: ${r.error.message}`);
-  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+/** Directories the sandbox must never show: the toolchain's configuration (keys) and the signing key's directory. */
+export function secretDirs(key?: SigningKey): string[] {
+  return [configDir(), key?.dir ?? configDir("keys")];
 }
 
-/** `cargo metadata --no-deps` for the user's manifest, run from the cache (no user config read). */
-export function readManifest(crateDir: string): CargoMetadataPackage {
+/** `dev:ino` of every file in the secret directories, so a hard link to the key is recognised by identity. */
+function secretInodes(dirs: string[]): Set<string> {
+  const out = new Set<string>();
+  const walk = (d: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        const st = statSync(p);
+        out.add(`${st.dev}:${st.ino}`);
+      }
+    }
+  };
+  dirs.forEach(walk);
+  return out;
+}
+
+/** The sandbox of a build step: the crate and the SDK read-only, the toolchain's caches read-write. */
+function sandbox(crateDir: string, sdkDir: string, cwd: string, rw: string[], key?: SigningKey): SandboxSpec {
+  return {
+    readOnly: [crateDir, sdkDir],
+    readWrite: [cargoHome(), ...rw],
+    hidden: secretDirs(key),
+    cwd,
+    env: cargoEnv(),
+  };
+}
+
+/** `cargo metadata --no-deps` for the user's manifest, run from the cache (no user config read), sandboxed. */
+export function readManifest(crateDir: string, sdkDir = sdkPath(), key?: SigningKey): CargoMetadataPackage {
   const manifest = join(crateDir, "Cargo.toml");
   if (!existsSync(manifest))
     throw new IuError(`${crateDir} has no Cargo.toml. Create a program with: iu new NAME --type tracepoint`);
-  const cwd = cacheDir("rust");
-  mkdirSync(cwd, { recursive: true });
-  const r = run(
+  const home = cargoHome();
+  const r = runSandboxed(
     CARGO,
     ["metadata", "--no-deps", "--format-version", "1", "--offline", "--manifest-path", manifest],
-    cwd,
+    sandbox(crateDir, realpathSync(sdkDir), home, [], key),
   );
   if (r.status !== 0)
     throw new IuError(`cargo could not read ${manifest}:\n${r.stderr.trim()}\nFix the manifest.`);
@@ -164,10 +226,11 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
     ...checkEnvironment(opts.env ?? process.env),
     ...checkCargoConfig(crateDir),
   ];
-  const pkg = readManifest(crateDir);
+  const pkg = readManifest(crateDir, sdkDir, opts.key);
   violations.push(...checkManifest(pkg, sdkDir));
   const lib = pkg.targets.find((t) => t.kind.includes("lib") || t.kind.includes("rlib"));
-  if (lib && !opts.skipSourceScan) violations.push(...scanCrate(crateDir, lib.src_path));
+  const scan = lib ? scanCrateFiles(crateDir, lib.src_path) : { violations: [], files: [] };
+  if (!opts.skipSourceScan) violations.push(...scan.violations);
   if (violations.length) throw new PolicyError(violations);
   if (!lib) throw new IuError("no library target");
 
@@ -200,7 +263,9 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
     ...POLICY_RUSTFLAGS,
   ];
   log(`cargo ${args.join(" ")}`);
-  const r = run(CARGO, args, stageDir);
+  const targetDir = cacheDir("rust", "target");
+  mkdirSync(targetDir, { recursive: true });
+  const r = runSandboxed(CARGO, args, sandbox(crateDir, sdkDir, stageDir, [targetDir, stageDir], opts.key));
   const diags: Violation[] = [];
   const errors: string[] = [];
   let staticLib: string | null = null;
@@ -216,8 +281,19 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
       staticLib = msg.filenames?.find((f) => f.endsWith(".a")) ?? staticLib;
     if (msg.reason !== "compiler-message" || !msg.message || msg.message.level !== "error") continue;
     const d = msg.message;
-    const rule = ruleForDiagnostic(d);
     const span = userSpan(d.spans.find((s) => s.is_primary) ?? d.spans[0], crateDir);
+    const outside = unreadableOutsideCrate(d, crateDir, stageDir);
+    if (outside) {
+      diags.push({
+        rule: "source-files",
+        file: span?.file_name ?? pkg.manifest_path,
+        line: span?.line_start ?? 0,
+        col: span?.column_start ?? 0,
+        detail: `${outside} lies outside the crate, and the build sandbox does not show it (compiler: ${d.message})`,
+      });
+      continue;
+    }
+    const rule = ruleForDiagnostic(d);
     if (rule)
       diags.push({
         rule,
@@ -236,17 +312,44 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
   if (!staticLib || !existsSync(staticLib))
     throw new IuError(`cargo did not produce the static library for ${pkg.name}:\n${r.stderr.trim()}`);
 
+  // What the compiler read: rustc's dep-info of exactly the unit in this archive (its
+  // member names carry the unit's hash, as does the dep-info file's name).
+  const libCopy = join(stageDir, `lib${pkg.name}.a`);
+  copyFileSync(staticLib, libCopy);
+  const members = archiveMembers(new Uint8Array(readFileSync(libCopy)));
+  const crate = lib.name.replace(/-/g, "_");
+  const hash = members.map((m) => new RegExp(`^${crate}-([0-9a-f]+)\\.`).exec(m)?.[1]).find(Boolean);
+  const depFile = hash && join(targetDir, TARGET, "release", "deps", `${crate}-${hash}.d`);
+  if (!depFile || !existsSync(depFile))
+    throw new IuError(
+      `cargo did not leave rustc's dep-info for ${pkg.name} (${depFile || "no unit of the crate in the library"}); ` +
+        "the toolchain cannot tell which files the compiler read. Remove the build cache (" +
+        `${cacheDir("rust", "target")}) and build again.`,
+    );
+  if (!opts.skipDepInfoCheck) {
+    const read = checkDepInfo(
+      depFile,
+      crateDir,
+      scan.files,
+      lib.src_path,
+      stageDir,
+      secretInodes(secretDirs(opts.key)),
+    );
+    if (read.length) throw new PolicyError(read);
+  }
+
   // 3. Check the link inputs, link with the toolchain's script, check the result.
   stage("link");
   const elfPath = join(stageDir, `${pkg.name}.elf`);
-  copyFileSync(staticLib, join(stageDir, `lib${pkg.name}.a`));
-  const members = archiveMembers(new Uint8Array(readFileSync(join(stageDir, `lib${pkg.name}.a`))));
   const foreign = checkArchiveMembers(members, lib.name, staticLib);
   if (foreign.length) throw new PolicyError(foreign);
-  linkImage(join(stageDir, `lib${pkg.name}.a`), stageDir, elfPath);
+  const prov = buildProvenance(sdkDir, RUSTC);
+  linkImage(libCopy, stageDir, elfPath, encodeProvenance(prov), `iu_prov ${JSON.stringify(prov)}`);
   stage("check");
   const elf = new Uint8Array(readFileSync(elfPath));
   const spec = parseImage(elf);
+  if (spec.provenance && JSON.stringify(spec.provenance) !== JSON.stringify(prov))
+    spec.problems.push(`.iu.prov reads ${JSON.stringify(spec.provenance)}, not ${JSON.stringify(prov)}`);
   if (spec.programs.length === 0)
     spec.problems.push(
       'no program is declared: add e.g. iu::tracepoint!(handler, "syscalls/sys_enter_getpid");',
@@ -262,8 +365,7 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
   const signed = signImage(elf, opts.key ?? ensureSigningKey());
   stage("write");
   const out = resolve(opts.out ?? join(crateDir, "target", "iu", `${pkg.name}.iu`));
-  mkdirSync(join(out, ".."), { recursive: true });
-  writeFileSync(out, signed);
+  writeFileNoFollow(out, signed, crateDir);
   return {
     out,
     name: pkg.name,

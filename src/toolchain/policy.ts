@@ -7,7 +7,7 @@
  *     diagnostics are mapped back to rules by `ruleForDiagnostic`.
  * Every violation names its rule and a file:line.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { homedir } from "node:os";
 import { IuError } from "../errors.js";
@@ -25,7 +25,9 @@ export const RULES = {
   "macro-attribute":
     "attributes built from macro metavariables (#[$a], #[cfg_attr(.., $a)]) are not allowed: every attribute must be visible in the source",
   "source-files":
-    "include!() and #[path] are not allowed: the program's sources are the .rs files of its crate",
+    "include!() and #[path] are not allowed: the program's sources are the .rs files of its crate, and the compiler may read no file outside the crate",
+  "sdk-internal":
+    "names starting with __iu are the SDK's internal macros, modules and functions; programs use only its public API",
   dependency: "only the SDK (`iu`) may be a dependency",
   "build-script":
     "build scripts (build.rs, package.build, package.links) are not allowed: they could add flags, link inputs or cargo: directives",
@@ -335,6 +337,8 @@ export function scanSource(src: string, file: string, isRoot: boolean): Violatio
     const c = t[k + 2];
     if (a.kind === "ident") {
       if (a.text === "unsafe") v("unsafe-code", a, "`unsafe` is not allowed");
+      if (a.text.startsWith("__iu"))
+        v("sdk-internal", a, `\`${a.text}\` is internal to the SDK; use its public macros and types`);
       if (a.text === "extern") {
         let j = k + 1;
         if (t[j]?.kind === "literal") j++;
@@ -440,23 +444,37 @@ function cfgTestRanges(t: Token[]): [Token, Token][] {
   return out;
 }
 
-function rustFiles(dir: string, acc: string[] = [], symlinks: string[] = []): string[] {
+/**
+ * The crate's .rs files. Skipped: the crate's own top-level target/ (cargo's output; a
+ * `target` directory anywhere else is scanned like any other) and dot-directories
+ * (.git; no module path can name them). What the compiler really read is checked after
+ * the compile against this list (checkDepInfo).
+ */
+function rustFiles(dir: string, top: boolean, acc: string[] = [], symlinks: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === "target" || e.name.startsWith(".")) continue;
+    if ((top && e.name === "target") || e.name.startsWith(".")) continue;
     const p = join(dir, e.name);
     if (e.isSymbolicLink()) symlinks.push(p);
-    else if (e.isDirectory()) rustFiles(p, acc, symlinks);
+    else if (e.isDirectory()) rustFiles(p, false, acc, symlinks);
     else if (e.isFile() && e.name.endsWith(".rs")) acc.push(p);
   }
   return acc;
 }
 
-/** Scans every .rs file of the crate (outside target/ and dot-directories). */
+/** Scans every .rs file of the crate (outside its top-level target/ and dot-directories). */
 export function scanCrate(crateDir: string, rootFile: string): Violation[] {
+  return scanCrateFiles(crateDir, rootFile).violations;
+}
+
+/** scanCrate, also returning the files it scanned (absolute paths). */
+export function scanCrateFiles(
+  crateDir: string,
+  rootFile: string,
+): { violations: Violation[]; files: string[] } {
   const root = realpathSync(rootFile);
   const out: Violation[] = [];
   const links: string[] = [];
-  const files = rustFiles(crateDir, [], links).sort();
+  const files = rustFiles(crateDir, true, [], links).sort();
   for (const l of links)
     out.push({
       rule: "source-files",
@@ -469,7 +487,122 @@ export function scanCrate(crateDir: string, rootFile: string): Violation[] {
     out.push(
       ...scanSource(readFileSync(f, "utf8"), relative(process.cwd(), f) || f, realpathSync(f) === root),
     );
+  return { violations: out, files };
+}
+
+// ---------------------------------------------------------------- what the compiler read
+
+/** The prerequisites of a Makefile-style dep-info file as rustc writes it (`\\ ` escapes a space). */
+export function parseDepInfo(text: string): string[] {
+  const out = new Set<string>();
+  for (const line of text.split("\n")) {
+    if (!line.trim() || line.startsWith("#")) continue;
+    const toks: string[] = [];
+    let cur = "";
+    for (let i = 0; i < line.length; i++) {
+      if (line[i] === "\\" && i + 1 < line.length) cur += line[++i];
+      else if (line[i] === " ") {
+        if (cur) toks.push(cur);
+        cur = "";
+      } else cur += line[i];
+    }
+    if (cur) toks.push(cur);
+    // "target: prereq ...": the first token is the target.
+    if (!toks[0]?.endsWith(":")) continue;
+    for (const t of toks.slice(1)) out.add(t);
+  }
+  return [...out];
+}
+
+/**
+ * Checks every file rustc read for the user crate (its dep-info) after the compile: each
+ * must be a regular file inside the crate, reached without a symbolic link, and covered
+ * by the source scan. A .rs file outside the scanned list (under the top-level target/
+ * or a dot-directory) is refused; any other file (include_bytes!/include_str! data) is
+ * scanned here like source when it is UTF-8 text, since only UTF-8 could have been
+ * compiled as a module. Files outside the crate (another path the sandbox shows, such
+ * as the SDK or /usr) are refused by name.
+ */
+export function checkDepInfo(
+  depFile: string,
+  crateDir: string,
+  scanned: string[],
+  rootFile: string,
+  cwd: string,
+  /** `dev:ino` of files that must never be read (the signing key), whatever their name. */
+  forbidden: Set<string> = new Set(),
+): Violation[] {
+  const out: Violation[] = [];
+  const bad = (file: string, detail: string): void => {
+    out.push({ rule: "source-files", file, line: 0, col: 0, detail });
+  };
+  const scannedSet = new Set(scanned);
+  const root = realpathSync(rootFile);
+  for (const dep of parseDepInfo(readFileSync(depFile, "utf8"))) {
+    const p = resolve(cwd, dep);
+    if (!p.startsWith(crateDir + "/")) {
+      bad(p, "the compiler read this file, which lies outside the crate (include_bytes!/include_str!?)");
+      continue;
+    }
+    let cur = crateDir;
+    let link = "";
+    for (const part of relative(crateDir, p).split("/")) {
+      cur = join(cur, part);
+      let st;
+      try {
+        st = lstatSync(cur);
+      } catch {
+        link = `${cur} does not exist`;
+        break;
+      }
+      if (st.isSymbolicLink()) {
+        link = `${cur} is a symbolic link`;
+        break;
+      }
+    }
+    if (link) {
+      bad(p, `the compiler read this file, but ${link}`);
+      continue;
+    }
+    const st = lstatSync(p);
+    if (!st.isFile()) {
+      bad(p, "the compiler read this path, which is not a regular file");
+      continue;
+    }
+    if (forbidden.has(`${st.dev}:${st.ino}`)) {
+      bad(p, "the compiler read this file, which is a hard link to the toolchain's signing key");
+      continue;
+    }
+    if (scannedSet.has(p)) continue;
+    if (p.endsWith(".rs")) {
+      bad(
+        p,
+        "the compiler read this .rs file, which the source scan does not cover (it lies under target/ or a dot-directory)",
+      );
+      continue;
+    }
+    const bytes = readFileSync(p);
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      continue; // not UTF-8: data only, rustc cannot compile it as source
+    }
+    out.push(...scanSource(text, relative(process.cwd(), p) || p, p === root));
+  }
   return out;
+}
+
+/**
+ * The file a `couldn't read` compiler error names when it lies outside the crate: inside
+ * the build sandbox every such path (the signing key, /etc/passwd, the home directory)
+ * does not exist, so the compile fails there; the toolchain reports it as a policy error.
+ */
+export function unreadableOutsideCrate(d: RustcDiagnostic, crateDir: string, cwd: string): string | null {
+  const m = /^couldn't read `([^`]+)`/.exec(d.message);
+  if (!m) return null;
+  const p = resolve(cwd, m[1]);
+  return p.startsWith(crateDir + "/") ? null : p;
 }
 
 // ---------------------------------------------------------------- link inputs

@@ -5,16 +5,18 @@
  * build scripts, manifest profile or flags) reaches cargo: the crate is compiled from a
  * manifest the toolchain generates. The source policy applies to the program (test code
  * under `#[cfg(test)]` may use std), `unsafe` is forbidden in the crate by its lints,
- * and only the SDK may use unstable features (RUSTC_BOOTSTRAP=iu).
+ * and only the SDK may use unstable features (RUSTC_BOOTSTRAP=iu). The tests are user
+ * code running natively, so both steps run in the build sandbox (src/toolchain/sandbox.ts):
+ * cargo compiles with the caches writable, then the test binary runs with everything
+ * read-only, never seeing the home directory or the signing key.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { IuError } from "../errors.js";
 import { cacheDir } from "../env/paths.js";
-import { CARGO, RUSTC, cargoHome, readManifest, sdkPath } from "./build.js";
+import { CARGO, RUSTC, cargoHome, readManifest, sdkPath, secretDirs } from "./build.js";
+import { runSandboxed } from "./sandbox.js";
 import {
   PolicyError,
   checkCargoConfig,
@@ -70,7 +72,7 @@ function stageManifest(pkg: CargoMetadataPackage, libPath: string, sdkDir: strin
 function cargoEnv(): NodeJS.ProcessEnv {
   return {
     PATH: "/usr/bin:/bin",
-    HOME: homedir(),
+    HOME: "/nonexistent",
     CARGO_HOME: cargoHome(),
     RUSTC: RUSTC,
     // Unstable features for the SDK crate only (allow_internal_unsafe).
@@ -130,7 +132,7 @@ export function userTest(dir: string, opts: UserTestOptions = {}): UserTestResul
   const t0 = performance.now();
   const crateDir = realpathSync(resolve(dir));
   const sdkDir = realpathSync(opts.sdkDir ?? sdkPath());
-  const pkg = readManifest(crateDir);
+  const pkg = readManifest(crateDir, sdkDir);
   const lib = pkg.targets.find((t) => t.kind.includes("lib") || t.kind.includes("rlib"));
   if (!lib) throw new IuError(`${crateDir} has no library target (src/lib.rs)`);
   // The same checks as iu build: what would not reach an image must not reach the tests.
@@ -148,28 +150,71 @@ export function userTest(dir: string, opts: UserTestOptions = {}): UserTestResul
     `${pkg.name}-${createHash("sha256").update(crateDir).digest("hex").slice(0, 12)}`,
   );
   mkdirSync(stageDir, { recursive: true });
+  const targetDir = cacheDir("rust", "test-target");
+  mkdirSync(targetDir, { recursive: true });
   const manifest = join(stageDir, "Cargo.toml");
   const text = stageManifest(pkg, lib.src_path, sdkDir);
   if (!existsSync(manifest) || readFileSync(manifest, "utf8") !== text) writeFileSync(manifest, text);
-  const args = ["test", "--offline", "--lib", "--manifest-path", manifest, "--", "--color", "never"];
-  for (const f of opts.filter ?? []) args.push(f);
+
+  // 1. Compile (no user code runs: no build scripts, no proc macros), caches writable.
+  const args = [
+    "test",
+    "--offline",
+    "--lib",
+    "--no-run",
+    "--message-format=json",
+    "--manifest-path",
+    manifest,
+  ];
   opts.log?.(`cargo ${args.join(" ")}`);
-  const r = spawnSync(CARGO, args, {
+  const home = cargoHome();
+  const hidden = secretDirs();
+  const c = runSandboxed(CARGO, args, {
+    readOnly: [crateDir, sdkDir],
+    readWrite: [home, targetDir, stageDir],
+    hidden,
     cwd: stageDir,
     env: cargoEnv(),
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
     timeout: 600_000,
   });
-  if (r.error) throw new IuError(`could not run ${CARGO}: ${r.error.message}`);
-  const output = `${r.stdout}\n${r.stderr}`;
-  const tests = parseTestOutput(output, crateDir);
-  if (r.status !== 0 && tests.length === 0) {
-    const errs = r.stderr.split(`${crateDir}/`).join("").trim();
+  let exe: string | null = null;
+  const rendered: string[] = [];
+  for (const line of c.stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const msg = JSON.parse(line) as {
+      reason: string;
+      target?: { name: string };
+      profile?: { test: boolean };
+      executable?: string | null;
+      message?: { rendered?: string | null };
+    };
+    if (msg.reason === "compiler-artifact" && msg.profile?.test && msg.executable) exe = msg.executable;
+    if (msg.reason === "compiler-message" && msg.message?.rendered) rendered.push(msg.message.rendered);
+  }
+  if (c.status !== 0 || !exe) {
+    const errs = `${rendered.join("")}${c.stderr}`.split(`${crateDir}/`).join("").trim();
     throw new IuError(
       `compiling the tests of ${pkg.name} failed:\n${errs}\nFix the errors above and run iu test again.`,
     );
   }
+
+  // 2. Run the test binary: user code, so nothing it can reach is writable.
+  const targs = ["--color", "never", ...(opts.filter ?? [])];
+  opts.log?.(`${exe} ${targs.join(" ")}`);
+  const r = runSandboxed(exe, targs, {
+    readOnly: [crateDir, sdkDir, targetDir, stageDir],
+    readWrite: [],
+    hidden,
+    cwd: stageDir,
+    env: { PATH: "/usr/bin:/bin", HOME: "/nonexistent", RUST_BACKTRACE: "0" },
+    timeout: 600_000,
+  });
+  const output = `${r.stdout}\n${r.stderr}`;
+  const tests = parseTestOutput(output, crateDir);
+  if (r.status !== 0 && tests.length === 0)
+    throw new IuError(
+      `the tests of ${pkg.name} did not run (exit ${r.signal ?? r.status}):\n${output.split(`${crateDir}/`).join("").trim()}`,
+    );
   const failed = tests.filter((t) => !t.ok).length;
   return {
     crate: pkg.name,
