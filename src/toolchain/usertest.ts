@@ -69,8 +69,27 @@ function stageManifest(pkg: CargoMetadataPackage, libPath: string, sdkDir: strin
   );
 }
 
+/**
+ * The host C compiler rustc links the test binary with, resolved here: /usr/bin/cc is a
+ * link through /etc/alternatives, which the sandbox does not show.
+ */
+function hostLinker(): string {
+  let cc: string;
+  try {
+    cc = realpathSync("/usr/bin/cc");
+  } catch {
+    throw new IuError(
+      "/usr/bin/cc is missing: iu test links the tests with the host C compiler (apt-get install gcc)",
+    );
+  }
+  if (!cc.startsWith("/usr/"))
+    throw new IuError(`/usr/bin/cc resolves to ${cc}, outside /usr, which the test sandbox does not show`);
+  return cc;
+}
+
 function cargoEnv(): NodeJS.ProcessEnv {
   return {
+    CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER: hostLinker(),
     PATH: "/usr/bin:/bin",
     HOME: "/nonexistent",
     CARGO_HOME: cargoHome(),
