@@ -283,7 +283,7 @@ static const char *iu_field_name(const struct btf_record *rec)
  * programs, and tracing programs take no spin locks.
  */
 static int iu_map_compatible(struct iu_load *l, const struct iu_map_def *d,
-			     const struct bpf_map *map)
+			     struct bpf_map *map)
 {
 	const struct btf_record *rec = IS_ERR_OR_NULL(map->record) ? NULL : map->record;
 	bool lock = d->iu_flags & IU_MAP_F_SPIN_LOCK;
