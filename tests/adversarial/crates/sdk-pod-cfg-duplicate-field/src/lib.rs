@@ -1,0 +1,20 @@
+//! Two fields of one name, one removed by cfg, so that offset_of! still finds a field.
+#![no_std]
+#![allow(dead_code, unused_imports)]
+
+use iu::prelude::*;
+
+iu::pod_struct! {
+    pub struct Leak {
+        pub a: u8,
+        #[cfg(any())]
+        pub b: [u8; 7],
+        pub b: u64,
+    }
+}
+
+fn tp(_ctx: &TracepointContext) -> u32 {
+    0
+}
+
+iu::tracepoint!(tp, "syscalls/sys_enter_getpid");
