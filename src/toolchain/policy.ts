@@ -541,7 +541,7 @@ export function checkDepInfo(
   for (const dep of parseDepInfo(readFileSync(depFile, "utf8"))) {
     const p = resolve(cwd, dep);
     if (!p.startsWith(crateDir + "/")) {
-      bad(p, "the compiler read this file, which lies outside the crate (include_bytes!/include_str!?)");
+      bad(p, "the compiler read this file (include_bytes!, include_str!), which lies outside the crate");
       continue;
     }
     let cur = crateDir;
@@ -588,7 +588,8 @@ export function checkDepInfo(
     } catch {
       continue; // not UTF-8: data only, rustc cannot compile it as source
     }
-    out.push(...scanSource(text, relative(process.cwd(), p) || p, p === root));
+    for (const v of scanSource(text, relative(process.cwd(), p) || p, p === root))
+      out.push({ ...v, detail: `${v.detail} (the compiler read this file, so it is scanned like source)` });
   }
   return out;
 }
