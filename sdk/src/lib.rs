@@ -75,8 +75,22 @@ mod sealed {
 #[doc(hidden)]
 pub mod __iu_private {
     pub use crate::decl::record::ProgDef;
-    pub use crate::maps::map_kind;
-    pub use crate::pod::{PodSealed, pod_size};
+
+    /// The seal of [`Pod`](crate::Pod), implemented next to every `Pod` impl (in
+    /// `pod_struct!` expansions too, which is why it is reachable here).
+    pub trait PodSealed {}
+
+    /// The size of a `Pod` type: `pod_struct!` sums these, so a field type that is not
+    /// `Pod` does not compile.
+    pub const fn pod_size<T: crate::Pod>() -> usize {
+        core::mem::size_of::<T>()
+    }
+
+    /// Compile-time check in every `map!` expansion that the static's type is a
+    /// [`MapKind`](crate::MapKind) of the record's layout.
+    pub const fn map_kind<T: crate::MapKind>() {
+        assert!(crate::maps::is_record_layout::<T>());
+    }
 }
 
 /// Everything a program usually needs: `use iu::prelude::*;`.

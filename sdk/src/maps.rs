@@ -203,14 +203,10 @@ impl MapDef {
 )]
 pub trait MapKind: crate::sealed::MapKind + Sync + 'static {}
 
-/// Compile-time check in every `map!` expansion that the static's type is a [`MapKind`]
-/// of the record's layout.
-#[doc(hidden)]
-pub const fn map_kind<T: MapKind>() {
-    assert!(
-        core::mem::size_of::<T>() == core::mem::size_of::<MapDef>()
-            && core::mem::align_of::<T>() == core::mem::align_of::<MapDef>()
-    );
+/// True if `T` has the record's size and alignment (every [`MapKind`] wraps one record).
+pub(crate) const fn is_record_layout<T>() -> bool {
+    core::mem::size_of::<T>() == core::mem::size_of::<MapDef>()
+        && core::mem::align_of::<T>() == core::mem::align_of::<MapDef>()
 }
 
 /// What a `Hash` or `Array` map may hold: any [`Pod`] (read and written by value), or a

@@ -1,6 +1,8 @@
 //! Plain-old-data: types for which every bit pattern is a valid value, so that map keys and
 //! values and trace-record fields can be copied from kernel memory without checks.
 
+use crate::__iu_private::PodSealed;
+
 /// A type that is valid for any bit pattern and has no padding-dependent invariants.
 ///
 /// # Safety
@@ -13,18 +15,6 @@
     label = "use integers, arrays of them, or structs declared with iu::pod_struct!"
 )]
 pub unsafe trait Pod: Copy + Send + Sync + 'static + PodSealed {}
-
-/// The seal of [`Pod`], implemented next to every `Pod` impl (in `pod_struct!`
-/// expansions too, which is why it is reachable, from `iu::__iu_private` only).
-#[doc(hidden)]
-pub trait PodSealed {}
-
-/// The size of a `Pod` type: `pod_struct!` sums these, so a field type that is not `Pod`
-/// does not compile.
-#[doc(hidden)]
-pub const fn pod_size<T: Pod>() -> usize {
-    core::mem::size_of::<T>()
-}
 
 macro_rules! pod {
     ($($t:ty),*) => { $(
