@@ -93,6 +93,12 @@ static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 		iu_log(l->log, "unsupported attribute for a native program");
 		return -EINVAL;
 	}
+	/* kprobe-multi, uprobe-multi and session links skip the hook checks */
+	if (attr->expected_attach_type) {
+		iu_log(l->log, "attach type %u not supported for native programs",
+		       attr->expected_attach_type);
+		return -EINVAL;
+	}
 	if (!prog->gpl_compatible) {
 		iu_log(l->log, "native programs need a GPL-compatible license");
 		return -EINVAL;
