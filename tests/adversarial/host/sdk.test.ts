@@ -106,6 +106,11 @@ const imageChecks: Record<string, (img: ImageSpec) => void> = {
     for (const m of img.maps) assert.equal(m.flags, 0, `${m.name}: map_flags`);
     assert.deepEqual(img.programs.map((p) => p.progType).sort(), [PROG.sched_cls, PROG.xdp]);
   },
+  "sdk-lock-two-guards": (img) => {
+    // contained at run time (the second lock is a panic), not refusable at compile time
+    assert.equal(mapNamed(img, "L").iuFlags, IU_MAP_F_SPIN_LOCK);
+    assert.equal(byName(img, "x").progType, PROG.xdp);
+  },
   "sdk-flags-devmap-rdonly": (img) => {
     const m = mapNamed(img, "DM");
     assert.equal(m.mapType, MAP.devmap);
