@@ -1,4 +1,4 @@
-//! The exploit: the internal program macro called with the program type and the
+//! A known exploit: the internal program macro called with the program type and the
 //! context type as separate arguments (a raw tracepoint whose context is XdpContext). The
 //! macro no longer takes a program type at all.
 #![no_std]

@@ -1,4 +1,4 @@
-//! The hang: get() copies the lock word while the guard holds it, set() writes it
+//! A known hang: get() copies the lock word while the guard holds it, set() writes it
 //! back. SpinLocked values have no get/set/update (they are not Pod).
 #![no_std]
 #![allow(dead_code, unused_imports)]

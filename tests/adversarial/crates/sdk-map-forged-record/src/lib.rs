@@ -1,4 +1,4 @@
-//! The exploit: a type of the program's own with a matching `const fn new`, placed
+//! A known exploit: a type of the program's own with a matching `const fn new`, placed
 //! in .iu.maps through the map macro's internal arm, so that the kernel's `struct bpf_map *`
 //! becomes a safe `&'static AtomicU64`. The public macro has no internal arm any more.
 #![no_std]
