@@ -126,9 +126,30 @@ export function cargoHome(): string {
   return home;
 }
 
+/**
+ * The host C compiler rustc links host code with (build-std's build scripts, `iu test`'s
+ * binaries), resolved here: /usr/bin/cc is a link through /etc/alternatives, which the
+ * sandbox does not show.
+ */
+export function hostLinker(): string {
+  let cc: string;
+  try {
+    cc = realpathSync("/usr/bin/cc");
+  } catch {
+    throw new IuError(
+      "/usr/bin/cc is missing: cargo links build scripts and host tests with it (apt-get install gcc)",
+    );
+  }
+  if (!cc.startsWith("/usr/"))
+    throw new IuError(`/usr/bin/cc resolves to ${cc}, outside /usr, which the build sandbox does not show`);
+  return cc;
+}
+
 /** The fresh environment cargo runs in (HOME does not exist in the sandbox; CARGO_HOME is set). */
 function cargoEnv(): NodeJS.ProcessEnv {
   return {
+    // core's build-std build scripts (compiler_builtins) are host programs.
+    CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER: hostLinker(),
     PATH: "/usr/bin:/bin",
     HOME: "/nonexistent",
     CARGO_HOME: cargoHome(),

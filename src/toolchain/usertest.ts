@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { join, resolve } from "node:path";
 import { IuError } from "../errors.js";
 import { cacheDir } from "../env/paths.js";
-import { CARGO, RUSTC, cargoHome, readManifest, sdkPath, secretDirs } from "./build.js";
+import { CARGO, RUSTC, cargoHome, hostLinker, readManifest, sdkPath, secretDirs } from "./build.js";
 import { runSandboxed } from "./sandbox.js";
 import {
   PolicyError,
@@ -69,27 +69,9 @@ function stageManifest(pkg: CargoMetadataPackage, libPath: string, sdkDir: strin
   );
 }
 
-/**
- * The host C compiler rustc links the test binary with, resolved here: /usr/bin/cc is a
- * link through /etc/alternatives, which the sandbox does not show.
- */
-function hostLinker(): string {
-  let cc: string;
-  try {
-    cc = realpathSync("/usr/bin/cc");
-  } catch {
-    throw new IuError(
-      "/usr/bin/cc is missing: iu test links the tests with the host C compiler (apt-get install gcc)",
-    );
-  }
-  if (!cc.startsWith("/usr/"))
-    throw new IuError(`/usr/bin/cc resolves to ${cc}, outside /usr, which the test sandbox does not show`);
-  return cc;
-}
-
 function cargoEnv(): NodeJS.ProcessEnv {
   return {
-    CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER: hostLinker(),
+    CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER: hostLinker(), // the test binary
     PATH: "/usr/bin:/bin",
     HOME: "/nonexistent",
     CARGO_HOME: cargoHome(),
