@@ -76,7 +76,7 @@ test("reads programs and maps of a signed image and finds the ELF length", () =>
     { name: "count", progType: 2, attachType: 0, attach: "vfs_read" },
   ]);
   assert.deepEqual(img.maps, [
-    { name: "counts", type: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 },
+    { name: "counts", type: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0, spinLock: false },
   ]);
 });
 
