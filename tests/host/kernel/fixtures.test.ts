@@ -17,7 +17,7 @@ const skip =
 
 test("kernel test images: hand-made, signed, mutated (tests/fixtures/kernel)", { skip }, () => {
   const dir = fixtureDir();
-  if (!fixturesReady(dir)) buildFixtures(dir, 1000);
+  if (!fixturesReady(dir, 1000)) buildFixtures(dir, 1000);
   for (const f of ["good.iu", "badsym.iu", "good-wx.iu", "good-untrusted.iu", "iutest", "fuzz/00999.iu"])
     assert.ok(existsSync(join(dir, f)), f);
 });

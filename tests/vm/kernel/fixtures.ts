@@ -22,7 +22,9 @@ export function fixtureDir(): string {
   return cacheDir("kernel-fixtures", h.digest("hex").slice(0, 16));
 }
 
-export const fixturesReady = (dir: string): boolean => existsSync(join(dir, "stamp"));
+/** Built, with at least `fuzz` mutated images (the stamp holds their count). */
+export const fixturesReady = (dir: string, fuzz = 0): boolean =>
+  existsSync(join(dir, "stamp")) && Number(readFileSync(join(dir, "stamp"), "utf8")) >= fuzz;
 
 /** Builds the images, iutest and `fuzzCount` mutated, re-signed images into `dir`. */
 export function buildFixtures(dir: string, fuzzCount: number): void {
