@@ -190,14 +190,26 @@ function secretInodes(dirs: string[]): Set<string> {
   return out;
 }
 
-/** The sandbox of a build step: the crate and the SDK read-only, the toolchain's caches read-write. */
-function sandbox(crateDir: string, sdkDir: string, cwd: string, rw: string[], key?: SigningKey): SandboxSpec {
+/**
+ * The sandbox of a build step: the crate and the SDK read-only, the toolchain's caches
+ * read-write, and a time limit (a cold build of core takes about a minute here; a
+ * compile that reads an endless file never ends).
+ */
+function sandbox(
+  crateDir: string,
+  sdkDir: string,
+  cwd: string,
+  rw: string[],
+  key: SigningKey | undefined,
+  timeout: number,
+): SandboxSpec {
   return {
     readOnly: [crateDir, sdkDir],
     readWrite: [cargoHome(), ...rw],
     hidden: secretDirs(key),
     cwd,
     env: cargoEnv(),
+    timeout,
   };
 }
 
@@ -210,7 +222,7 @@ export function readManifest(crateDir: string, sdkDir = sdkPath(), key?: Signing
   const r = runSandboxed(
     CARGO,
     ["metadata", "--no-deps", "--format-version", "1", "--offline", "--manifest-path", manifest],
-    sandbox(crateDir, realpathSync(sdkDir), home, [], key),
+    sandbox(crateDir, realpathSync(sdkDir), home, [], key, 120_000),
   );
   if (r.status !== 0)
     throw new IuError(`cargo could not read ${manifest}:\n${r.stderr.trim()}\nFix the manifest.`);
@@ -286,7 +298,11 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
   log(`cargo ${args.join(" ")}`);
   const targetDir = cacheDir("rust", "target");
   mkdirSync(targetDir, { recursive: true });
-  const r = runSandboxed(CARGO, args, sandbox(crateDir, sdkDir, stageDir, [targetDir, stageDir], opts.key));
+  const r = runSandboxed(
+    CARGO,
+    args,
+    sandbox(crateDir, sdkDir, stageDir, [targetDir, stageDir], opts.key, 1_800_000),
+  );
   const diags: Violation[] = [];
   const errors: string[] = [];
   let staticLib: string | null = null;
@@ -310,7 +326,10 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
         file: span?.file_name ?? pkg.manifest_path,
         line: span?.line_start ?? 0,
         col: span?.column_start ?? 0,
-        detail: `${outside} lies outside the crate, and the build sandbox does not show it (compiler: ${d.message})`,
+        detail:
+          `${outside} lies outside the crate` +
+          (/No such file or directory/.test(d.message) ? ", and the build sandbox does not show it" : "") +
+          ` (compiler: ${d.message})`,
       });
       continue;
     }

@@ -1,8 +1,8 @@
 /**
  * The compile sandbox: cargo, rustc and `iu test`'s test binaries run under bubblewrap
  * (Debian `bubblewrap`), in fresh namespaces (no network, own pid/ipc/uts), with no
- * capabilities, and see only /usr, a private /tmp, /proc, /dev and the directories the
- * caller lists. The home directory and the signing key are not there, so nothing a
+ * capabilities, and see only /usr, a private /tmp, /proc, /dev/null and the directories
+ * the caller lists. The home directory and the signing key are not there, so nothing a
  * program's source names (`include_bytes!` of any path) or a test runs can read them.
  * There is no unsandboxed fallback: when bwrap is missing or cannot set up the
  * namespaces, the step fails.
@@ -85,7 +85,9 @@ export function sandboxArgs(spec: SandboxSpec): string[] {
     if (st.isSymbolicLink()) a.push("--symlink", readlinkSync(d), d);
     else if (st.isDirectory()) a.push("--ro-bind", d, d);
   }
-  a.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  // Only /dev/null: an endless device (/dev/zero, /dev/urandom) named by include_bytes!
+  // would make rustc read until the machine runs out of memory.
+  a.push("--proc", "/proc", "--tmpfs", "/dev", "--dev-bind", "/dev/null", "/dev/null", "--tmpfs", "/tmp");
   // Parents before children, so a read-write directory inside a read-only one stays writable.
   const binds = [
     ...spec.readOnly.map((p) => ["--ro-bind", real(p)]),
@@ -97,9 +99,17 @@ export function sandboxArgs(spec: SandboxSpec): string[] {
 }
 
 /**
+ * The address-space limit of sandboxed processes (KiB), 4 GiB: a cold build of core
+ * passes under 3 GiB (checked); reading an endless /proc file (include_bytes! of
+ * /proc/self/pagemap) then fails after a few seconds instead of exhausting the machine.
+ */
+export const MEMORY_LIMIT_KIB = 4 * 1024 * 1024;
+
+/**
  * Runs `cmd args` in the sandbox. A small bash shim inside reports on fd 3 that the
  * sandbox was set up, closes every descriptor above 2 the caller may have inherited,
- * then execs the command: a missing report means bwrap itself failed.
+ * limits the address space, then execs the command: a missing report means bwrap
+ * itself failed.
  */
 export function runSandboxed(cmd: string, args: string[], spec: SandboxSpec): SandboxResult {
   if (!existsSync(BWRAP))
@@ -111,7 +121,8 @@ export function runSandboxed(cmd: string, args: string[], spec: SandboxSpec): Sa
   for (const p of [...spec.readOnly, ...spec.readWrite])
     if (!existsSync(p)) throw new IuError(`the build sandbox needs ${p}, which does not exist`);
   const shim =
-    'printf ok >&3; for p in /proc/self/fd/*; do f=${p##*/}; [ "$f" -gt 2 ] 2>/dev/null && eval "exec $f>&-"; done; exec "$0" "$@"';
+    'printf ok >&3; for p in /proc/self/fd/*; do f=${p##*/}; [ "$f" -gt 2 ] 2>/dev/null && eval "exec $f>&-"; done; ' +
+    `ulimit -v ${MEMORY_LIMIT_KIB} || exit 125; exec "$0" "$@"`;
   const r = spawnSync(BWRAP, [...sandboxArgs(spec), "--", BASH, "-c", shim, cmd, ...args], {
     env: spec.env,
     encoding: "utf8",
@@ -119,8 +130,12 @@ export function runSandboxed(cmd: string, args: string[], spec: SandboxSpec): Sa
     maxBuffer: 256 * 1024 * 1024,
     ...(spec.timeout ? { timeout: spec.timeout } : {}),
   });
-  if (r.error && (r.error as NodeJS.ErrnoException).code !== "ETIMEDOUT")
-    throw new IuError(`could not run ${BWRAP}: ${r.error.message}`);
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT")
+    throw new IuError(
+      `${cmd} did not finish within ${Math.round((spec.timeout ?? 0) / 1000)} s in the build sandbox and was stopped ` +
+        "(a program that makes the compiler read an endless file, or a test that never ends?)",
+    );
+  if (r.error) throw new IuError(`could not run ${BWRAP}: ${r.error.message}`);
   const ready = (r.output?.[3] as string | null | undefined) ?? "";
   if (ready !== "ok")
     throw new IuError(

@@ -132,6 +132,15 @@ test("tc_include_passwd: /etc/passwd cannot be embedded (no /etc in the sandbox)
   assert.match(err.message, /couldn't read `\/etc\/passwd`/);
 });
 
+test("tc_include_dev_zero, tc_include_pagemap: endless files end the compile, not the machine", () => {
+  const zero = refused(join(crates, "tc_include_dev_zero"), "source-files");
+  assert.match(zero.message, /couldn't read `\/dev\/zero`: No such file or directory/);
+  const t0 = Date.now();
+  const map = refused(join(crates, "tc_include_pagemap"), "source-files");
+  assert.match(map.message, /\/proc\/self\/pagemap lies outside the crate .*out of memory/);
+  assert.ok(Date.now() - t0 < 120_000, "stopped by the address-space limit");
+});
+
 for (const [c, file] of [
   ["tc_include_sdk", join(sdk, "src", "lib.rs")],
   ["tc_include_usr", "/usr/lib/rustlib/src/rust/library/core/src/lib.rs"],
