@@ -118,10 +118,29 @@ for (const [which, map, kind] of MAPS) {
     },
   );
 
-  for (const [modes, how] of [
-    [[7, 8], "a helper loop"],
-    [[2, 6], "a loop in program code"],
-  ] as const) {
+  test(
+    `${kind}<SpinLocked>: a helper called inside with_lock or holding a lock() guard is a panic, and the lock is freed`,
+    { skip },
+    async () => {
+      const p = locks().program("rt_lock");
+      await logWindow(2);
+      const c0 = counters(p);
+      const mark = new LogMark();
+      assert.equal(p.testRun({ data: frame(7, which) }).retval, XDP_ABORTED, "a helper inside with_lock");
+      takeLock(which, map);
+      assert.equal(p.testRun({ data: frame(8, which) }).retval, XDP_ABORTED, "a helper holding a guard");
+      takeLock(which, map);
+      const log = mark.since();
+      const lines = faultLines(log, "rt_lock");
+      assert.equal(lines.length, 2, log);
+      for (const l of lines) assert.match(l, /called a helper while holding a bpf_spin_lock/);
+      assertHealthy(log);
+      const c1 = counters(p);
+      if (c0 && c1) assert.equal(delta(c0, c1).panics, 2, "iu_panics");
+    },
+  );
+
+  for (const [modes, how] of [[[2, 6], "a loop in program code"]] as const) {
     test(
       `${kind}<SpinLocked>: a watchdog stop in ${how} inside with_lock and holding a lock() guard frees the lock`,
       { skip },

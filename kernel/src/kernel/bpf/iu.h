@@ -129,6 +129,7 @@ u32 iu_hook_default(enum bpf_prog_type type);
 unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog);
 void __noreturn iu_fault(enum iu_fault_kind why);
 u64 iu_helper_returned(u64 ret);
+void __noreturn iu_helper_under_lock(void);
 
 bool iu_runtime_ready(void);
 
@@ -145,6 +146,7 @@ unsigned int iu_call(const void *ctx, void *entry, struct iu_frame *f);
 void iu_unwind(const unsigned long *save_sp, unsigned int ret);
 void iu_mcount(void);
 void iu_helper_call(void);
+void iu_helper_call_locked(void);
 void iu_fault_entry(void);
 
 #endif /* _KERNEL_BPF_IU_H */

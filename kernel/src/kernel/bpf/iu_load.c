@@ -99,6 +99,11 @@ static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 		       attr->expected_attach_type);
 		return -EINVAL;
 	}
+	/* native code is not hardened against speculation as the verifier does */
+	if (!perfmon_capable()) {
+		iu_log(l->log, "native programs need CAP_PERFMON");
+		return -EPERM;
+	}
 	if (!prog->gpl_compatible) {
 		iu_log(l->log, "native programs need a GPL-compatible license");
 		return -EINVAL;
@@ -552,7 +557,9 @@ ref:
 
 static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 *val)
 {
-	unsigned long call = (unsigned long)iu_helper_call;
+	/* only the unlock may run while a spin lock is held */
+	unsigned long call = id == BPF_FUNC_spin_unlock ?
+		(unsigned long)iu_helper_call_locked : (unsigned long)iu_helper_call;
 	u8 *p;
 	s64 rel;
 

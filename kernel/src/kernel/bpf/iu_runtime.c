@@ -251,6 +251,18 @@ notrace u64 iu_helper_returned(u64 ret)
 }
 NOKPROBE_SYMBOL(iu_helper_returned);
 
+/* iu_helper_call: a helper other than bpf_spin_unlock while a lock is held. */
+notrace void __noreturn iu_helper_under_lock(void)
+{
+	struct iu_frame *f = iu_current();
+
+	BUILD_BUG_ON(offsetof(struct iu_cpu, locks) != 6);
+	if (!f)
+		BUG();
+	iu_panic_msg(f, "called a helper while holding a bpf_spin_lock");
+}
+NOKPROBE_SYMBOL(iu_helper_under_lock);
+
 /* Tracked helpers: what they take is given back when the invocation ends. */
 
 static notrace struct iu_res *iu_res_find(struct iu_frame *f, enum iu_res_kind kind, void *p)

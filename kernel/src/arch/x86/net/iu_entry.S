@@ -36,6 +36,7 @@
 #define IU_FAULT_OVERFLOW	2
 #define IU_FRAME_SP		0
 #define IU_FRAME_STACK_TOP	8
+#define IU_CPU_LOCKS		6
 
 	.text
 
@@ -121,8 +122,21 @@ SYM_CODE_START_LOCAL(iu_fault_on_stack_top)
 SYM_CODE_END(iu_fault_on_stack_top)
 _ASM_NOKPROBE(iu_fault_on_stack_top)
 
-/* Every helper call of a program: the helper is in %rax. */
+/*
+ * Every helper call of a program: the helper is in %rax. As the verifier
+ * has it, no helper but bpf_spin_unlock (whose stub enters at
+ * iu_helper_call_locked) may run while the program holds a spin lock.
+ */
 SYM_FUNC_START(iu_helper_call)
+	cmpb	$0, PER_CPU_VAR(iu_cpu + IU_CPU_LOCKS)
+	jne	.Lhelper_under_lock
+	jmp	iu_helper_call_locked
+.Lhelper_under_lock:
+	jmp	iu_helper_under_lock
+SYM_FUNC_END(iu_helper_call)
+_ASM_NOKPROBE(iu_helper_call)
+
+SYM_FUNC_START(iu_helper_call_locked)
 	pushq	%rbp
 	movq	%rsp, %rbp
 	CALL_NOSPEC rax
@@ -135,8 +149,8 @@ SYM_FUNC_START(iu_helper_call)
 	call	iu_helper_returned
 	popq	%rbp
 	RET
-SYM_FUNC_END(iu_helper_call)
-_ASM_NOKPROBE(iu_helper_call)
+SYM_FUNC_END(iu_helper_call_locked)
+_ASM_NOKPROBE(iu_helper_call_locked)
 
 /*
  * Reached by the iret of the NMI or double-fault handler, which set %rsp to

@@ -61,7 +61,7 @@ fn forever(seed: u64, helper: bool) -> u64 {
 /// 2 → loop forever inside `with_lock`; 3 → `lock()`, `n += 1`, `mem::forget` the guard,
 /// return XDP_PASS normally; 4 → `lock()`, forget, panic; 5 → a second lock (the other
 /// map) while one is held; 6 → loop forever holding a `lock()` guard; 7 and 8 → as 2 and
-/// 6, calling a helper every turn.
+/// 6, calling a helper every turn (a panic: no helper may run under a spin lock).
 /// Returns XDP_DROP when the element is missing.
 fn rt_lock(ctx: &mut XdpContext) -> XdpAction {
     bump(0);
