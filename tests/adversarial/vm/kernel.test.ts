@@ -5,8 +5,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { IuObject } from "../../../src/loader/index.js";
 import { BpfMap } from "../../../src/loader/map.js";
@@ -14,22 +13,12 @@ import { attach, parseTarget } from "../../../src/loader/link.js";
 import { BpfCmd } from "../../../src/loader/attr.js";
 import { SysError, bpf, btfLoad, closeFd, mapCreate } from "../../../src/loader/sys.js";
 import { specialFieldBtf, type SpecialField } from "../../../src/loader/btf.js";
-import { buildFixtures, fixtureDir, fixturesReady } from "../../vm/kernel/fixtures.js";
+import { fixtureImages } from "../../vm/kernel/fixtures.js";
 
 const inVm = process.getuid?.() === 0 && existsSync("/sys/fs/bpf") && existsSync("/sys/kernel/tracing");
 const skip = inVm ? false : "needs the VM: run through iu test-all";
 
-let dir: string | undefined;
-/** The fixture images (built on the host by tests/host/kernel/fixtures.test.ts, or here). */
-function images(): string {
-  if (dir) return dir;
-  const cached = fixtureDir();
-  if (fixturesReady(cached)) return (dir = cached);
-  const d = join(mkdtempSync(join(tmpdir(), "iu-adv-")), "f");
-  buildFixtures(d, 0);
-  return (dir = d);
-}
-const adv = (c: string): string => join(images(), `adv-${c}.iu`);
+const adv = (c: string): string => join(fixtureImages(), `adv-${c}.iu`);
 
 const made: BpfMap[] = [];
 after(() => made.forEach((m) => m.close()));

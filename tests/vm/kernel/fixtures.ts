@@ -5,7 +5,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheDir, repoRoot } from "../../../src/env/paths.js";
 
@@ -47,4 +48,15 @@ export function buildFixtures(dir: string, fuzzCount: number): void {
   );
   if (g.status !== 0) throw new Error(`iufuzz.py failed: ${g.stderr}`);
   writeFileSync(join(dir, "stamp"), `${fuzzCount}\n`);
+}
+
+let images: string | undefined;
+/** In the VM: the images the host built (tests/host/kernel/fixtures.test.ts), or built here (slow in TCG). */
+export function fixtureImages(fuzzCount = 300): string {
+  if (images) return images;
+  const cached = fixtureDir();
+  if (fixturesReady(cached)) return (images = cached);
+  const d = join(mkdtempSync(join(tmpdir(), "iu-kfix-")), "f");
+  buildFixtures(d, fuzzCount);
+  return (images = d);
 }

@@ -4,26 +4,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { buildFixtures, fixtureDir, fixturesReady } from "./fixtures.js";
+import { fixtureImages } from "./fixtures.js";
 
 const inVm = process.getuid?.() === 0 && existsSync("/sys/fs/bpf") && existsSync("/sys/kernel/tracing");
 const skip = inVm ? false : "needs the VM: run through iu test-all";
-let dir: string | undefined;
-/** The images built on the host by tests/host/kernel/fixtures.test.ts, or built here. */
-function images(): string {
-  if (dir) return dir;
-  const cached = fixtureDir();
-  if (fixturesReady(cached)) return (dir = cached);
-  const d = join(mkdtempSync(join(tmpdir(), "iu-kfix-")), "f");
-  buildFixtures(d, 300);
-  return (dir = d);
-}
-
 function run(args: string[], timeout = 600_000) {
-  const r = spawnSync(join(images(), "iutest"), args, { encoding: "utf8", timeout });
+  const r = spawnSync(join(fixtureImages(), "iutest"), args, { encoding: "utf8", timeout });
   process.stdout.write(r.stdout.replace(/^/gm, "    "));
   return r;
 }
@@ -34,13 +22,13 @@ function kernelHealthy(): void {
 }
 
 test("native programs: load, run at every hook, bad inputs, panics, 1000 load/unload cycles", { skip }, () => {
-  const r = run([images()]);
+  const r = run([fixtureImages()]);
   assert.equal(r.status, 0, r.stdout.split("\n").filter((l) => l.startsWith("FAIL")).join("\n"));
   kernelHealthy();
 });
 
 test("native programs: mutated, re-signed images load or are refused, no oops", { skip }, () => {
-  const r = run([images(), "fuzz"]);
+  const r = run([fixtureImages(), "fuzz"]);
   assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /fuzz: \d+ images/);
   kernelHealthy();
