@@ -22,6 +22,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { IuError } from "../errors.js";
+import { crateDirOf } from "./crate.js";
 import { cacheDir, configDir, repoRoot } from "../env/paths.js";
 import { parseImage, type ImageSpec } from "../object/image.js";
 import { encodeProvenance } from "../object/prov.js";
@@ -249,7 +250,7 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
   const t0 = performance.now();
   const log = opts.log ?? (() => {});
   const stage = (s: Stage): void => opts.onStage?.(s);
-  const crateDir = realpathSync(resolve(dir));
+  const crateDir = crateDirOf(dir);
   const sdkDir = realpathSync(opts.sdkDir ?? sdkPath());
   checkTools();
 

@@ -12,8 +12,9 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { IuError } from "../errors.js";
+import { crateDirOf } from "./crate.js";
 import { cacheDir } from "../env/paths.js";
 import { CARGO, RUSTC, cargoHome, hostLinker, readManifest, sdkPath, secretDirs } from "./build.js";
 import { runSandboxed } from "./sandbox.js";
@@ -131,7 +132,7 @@ export function parseTestOutput(out: string, crateDir: string): TestOutcome[] {
 
 export function userTest(dir: string, opts: UserTestOptions = {}): UserTestResult {
   const t0 = performance.now();
-  const crateDir = realpathSync(resolve(dir));
+  const crateDir = crateDirOf(dir);
   const sdkDir = realpathSync(opts.sdkDir ?? sdkPath());
   const pkg = readManifest(crateDir, sdkDir);
   const lib = pkg.targets.find((t) => t.kind.includes("lib") || t.kind.includes("rlib"));
