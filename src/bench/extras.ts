@@ -11,40 +11,9 @@ import { repoRoot } from "../env/paths.js";
 import { BpfProgram } from "../loader/index.js";
 import { ProgType } from "../loader/attr.js";
 import { build } from "../toolchain/build.js";
-import type { GuestConfig } from "./guest.js";
-import { median } from "./report.js";
-import { runRunaway, type RunawayConfig, type RunawayResult } from "./runaway.js";
-
-export interface NativeSizeCase {
-  image: string;
-  functions: number;
-  /** Bytes of machine code (the executable segment). */
-  codeBytes: number;
-  imageBytes: number;
-}
-
-export interface ExtrasConfig {
-  loadTime?: { ebpfInsns: number[]; native: NativeSizeCase[]; reps: number };
-  /** The watchdog's stop latency (src/bench/runaway.ts); run in a VM boot of its own. */
-  runaway?: RunawayConfig;
-}
-
-export interface LoadTimePoint {
-  kind: "native" | "eBPF";
-  /** Bytes of machine code: jited length for eBPF, executable segment for native. */
-  size: number;
-  /** eBPF instructions, or native generated functions. */
-  units: number;
-  /** Median load time in milliseconds of guest time (icount: million instructions). */
-  ms: number;
-  samples: number[];
-  error?: string;
-}
-
-export interface ExtrasResult {
-  loadTime?: { points: LoadTimePoint[]; ebpfLimit: string };
-  runaway?: RunawayResult;
-}
+import { runRunaway } from "./runaway.js";
+import { median } from "./stats.js";
+import type { ExtrasConfig, ExtrasResult, GuestConfig, LoadTimePoint, NativeSizeCase } from "./types.js";
 
 /** The largest program the verifier takes (BPF_COMPLEXITY_LIMIT_INSNS, privileged). */
 export const EBPF_INSN_LIMIT = 1_000_000;

@@ -22,45 +22,8 @@ import {
   rawTpContext,
   type Workload,
 } from "./workloads.js";
-import { runExtras, type ExtrasConfig, type ExtrasResult } from "./extras.js";
-
-export interface GuestConfig {
-  mode: "icount" | "wall";
-  quick: boolean;
-  /** Measurements per side and workload (alternating native / eBPF). */
-  reps: number;
-  workloads: string[];
-  extras?: ExtrasConfig;
-  /** Only load and compare (the in-VM smoke test): no timing. */
-  checkOnly?: boolean;
-}
-
-export interface SideSamples {
-  /** Per-invocation cost of each repetition (test-run `duration`, or stats for raw_tp). */
-  samples: number[];
-  /** The program alone (kernel run-time statistics: run_time_ns / run_cnt), per repetition. */
-  progOnly: number[];
-}
-
-export interface GuestWorkloadResult {
-  name: string;
-  /** Native and eBPF agreed on retval, output and maps before timing. */
-  checked: boolean;
-  check: string;
-  repeat: number;
-  native?: SideSamples;
-  ebpf?: SideSamples;
-  error?: string;
-}
-
-export interface GuestResult {
-  mode: "icount" | "wall";
-  kernel: string;
-  cpus: number;
-  jitEnabled: string;
-  workloads: GuestWorkloadResult[];
-  extras?: ExtrasResult;
-}
+import { runExtras } from "./extras.js";
+import type { GuestConfig, GuestResult, GuestWorkloadResult, SideSamples } from "./types.js";
 
 interface Side {
   prog: BpfProgram;

@@ -11,9 +11,9 @@ import { runVm } from "../env/vm.js";
 import { IuError } from "../errors.js";
 import { compileEbpf } from "../toolchain/ebpf.js";
 import { build } from "../toolchain/build.js";
-import { prepareExtras, type ExtrasConfig } from "./extras.js";
+import { prepareExtras } from "./extras.js";
 import { RUNAWAY_DIR, RUNAWAY_SMP, requireRunawayImage, runawaySettings } from "./runaway.js";
-import type { GuestConfig, GuestResult } from "./guest.js";
+import type { ExtrasConfig, GuestConfig, GuestResult } from "./types.js";
 import { plotSpec, renderSvg } from "./plot.js";
 import { buildReport, formatTable, type BenchReport, type Mode } from "./report.js";
 import {

@@ -2,22 +2,14 @@
  * Turning the guest's raw samples into the report: per-workload summary (median and
  * spread), the ratio native/eBPF, the stable JSON document and the terminal table. Pure.
  */
-import type { ExtrasResult } from "./extras.js";
-import type { GuestResult, GuestWorkloadResult } from "./guest.js";
-import type { RunawayResult } from "./runaway.js";
+import { median, spreadOf, type Spread } from "./stats.js";
+import type { ExtrasResult, GuestResult, GuestWorkloadResult, RunawayResult } from "./types.js";
 import { findWorkload } from "./workloads.js";
 
 export type Mode = "icount" | "wall";
 
 /** The unit of every per-invocation cost in a mode. */
 export const unitOf = (mode: Mode): string => (mode === "icount" ? "instructions" : "ns");
-
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
 
 /** One workload in the JSON report (the stable interface: name, native, ebpf, unit, ratio). */
 export interface WorkloadReport {
@@ -86,18 +78,6 @@ export interface DispatchReport {
 
 /** Empty programs: everything native minus eBPF costs there is the dispatch. First = headline. */
 export const DISPATCH_WORKLOADS = ["xdp_empty", "rawtp_empty", "tp_empty", "kprobe_empty", "rawtp_attached"];
-
-export function median(xs: number[]): number {
-  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const m = v.length >> 1;
-  return v.length & 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
-export function spreadOf(xs: number[]): Spread {
-  const v = xs.filter((x) => Number.isFinite(x));
-  return { median: median(v), min: Math.min(...v), max: Math.max(...v), n: v.length };
-}
 
 /** native / ebpf, rounded to 3 decimals; null when either side is missing or zero. */
 export function ratio(native: number | null | undefined, ebpf: number | null | undefined): number | null {

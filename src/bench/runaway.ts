@@ -13,7 +13,8 @@ import { repoRoot } from "../env/paths.js";
 import { IuError } from "../errors.js";
 import { IuObject, progStats } from "../loader/index.js";
 import { benchPacket } from "./workloads.js";
-import { median } from "./report.js";
+import { median } from "./stats.js";
+import type { CanaryResult, RunawayConfig, RunawayPoint, RunawayResult } from "./types.js";
 
 export const RUNAWAY_DIR = join(repoRoot, "bench", "runaway");
 export const runawayImagePath = (): string => join(RUNAWAY_DIR, "target", "iu", "bench_runaway.iu");
@@ -37,55 +38,9 @@ export function canaryPacket(mode: number, iterations: number): Buffer {
   return b;
 }
 
-export interface CanaryResult {
-  program: string;
-  budgetMs: number;
-  retval: number;
-  durationNs: number;
-  /** Returned XDP_ABORTED: the watchdog stopped it. */
-  stopped: boolean;
-}
 export const BUDGET_SYSCTL = "/proc/sys/kernel/iu_time_budget_ms";
 export const FAULT_LIMIT_SYSCTL = "/proc/sys/kernel/iu_fault_limit";
 const XDP_ABORTED = 0;
-
-export interface RunawayConfig {
-  image: string;
-  budgetsMs: number[];
-  /** Stops per budget and program. */
-  reps: number;
-}
-
-export interface RunawayPoint {
-  program: string;
-  budgetMs: number;
-  /** Kernel test-run duration of each stopped run, in ns of guest time (icount: instructions). */
-  durations: number[];
-  /** median(duration) - budget, in ns of guest time. */
-  latencyNs: number;
-  minLatencyNs: number;
-  maxLatencyNs: number;
-  /** User-space wall time around each BPF_PROG_TEST_RUN call (guest ns), for comparison. */
-  syscallNs: number[];
-  /** XDP verdict returned: XDP_ABORTED (0) when the watchdog stopped it. */
-  retvals: number[];
-  /** The program's `iu_stops` counter went up by one per run. */
-  stopsCounted: boolean;
-  error?: string;
-}
-
-export interface RunawayResult {
-  points: RunawayPoint[];
-  /** CPUs of the VM it ran in (RUNAWAY_SMP). */
-  cpus?: number;
-  /** How time was measured (the bench's mode). */
-  mode?: "icount" | "wall";
-  /** The bounded canaries run before the endless programs (one per loop kind). */
-  canaries?: CanaryResult[];
-  /** Why nothing was measured (no watchdog in this kernel). */
-  skipped?: string;
-  error?: string;
-}
 
 /**
  * vCPUs of the stop-latency boot: 1, as the rest of the bench. On one CPU the watchdog's

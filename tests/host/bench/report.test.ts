@@ -2,7 +2,9 @@
 // the plot, the input packet and the generated load-time programs. No timing assertions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeDiff, type GuestResult } from "../../../src/bench/guest.js";
+import { describeDiff } from "../../../src/bench/guest.js";
+import { median, spreadOf } from "../../../src/bench/stats.js";
+import type { GuestResult, RunawayResult } from "../../../src/bench/types.js";
 import { generatedNativeSource, straightLineProgram } from "../../../src/bench/extras.js";
 import { plotSpec, renderSvg } from "../../../src/bench/plot.js";
 import {
@@ -11,14 +13,12 @@ import {
   dispatchLine,
   markdownRunaway,
   markdownTable,
-  median,
   MISSING,
   ratio,
-  spreadOf,
   unitOf,
 } from "../../../src/bench/report.js";
 import { selectWorkloads, repsFor } from "../../../src/bench/host.js";
-import { latencies, type RunawayResult } from "../../../src/bench/runaway.js";
+import { latencies } from "../../../src/bench/runaway.js";
 import {
   benchPacket,
   nativeImagePath,

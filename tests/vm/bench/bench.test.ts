@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { runWorkload, type GuestConfig } from "../../../src/bench/guest.js";
+import { runWorkload } from "../../../src/bench/guest.js";
+import type { GuestConfig } from "../../../src/bench/types.js";
 import { straightLineProgram } from "../../../src/bench/extras.js";
 import {
   ebpfObjectPath,
