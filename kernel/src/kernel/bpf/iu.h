@@ -93,12 +93,14 @@ struct iu_frame {
  * blocked: the stop machinery (watchdog timer, NMI handler, fault and
  * stop paths) runs on this CPU; no native invocation starts meanwhile.
  * locks: bpf_spin_locks held by native programs on this CPU (0 or 1).
+ * irqoff: invocations and locks that keep interrupts off on this CPU.
  */
 struct iu_cpu {
 	unsigned int depth;
 	u8 nmi_pending;
 	u8 blocked;
 	u8 locks;
+	u8 irqoff;
 	struct iu_frame frame[IU_MAX_NEST];
 };
 

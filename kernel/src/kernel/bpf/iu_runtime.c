@@ -48,11 +48,42 @@ u32 iu_hook_default(enum bpf_prog_type type)
 	}
 }
 
+/*
+ * The watchdog runs from timer interrupts: a CPU that still takes them stops
+ * the others. So, on a machine with more than one CPU, native programs may
+ * run with interrupts off (in hardirq or NMI context, or holding a spin
+ * lock) on all CPUs but one at a time; an invocation that would be the last
+ * is refused. iu_cpu.irqoff counts why this CPU is one of them.
+ */
+static atomic_t iu_irqoff_cpus;
+
+static notrace bool iu_irqoff_get(void)
+{
+	unsigned int n = num_online_cpus();
+
+	if (this_cpu_inc_return(iu_cpu.irqoff) > 1)
+		return true;
+	if (atomic_inc_return(&iu_irqoff_cpus) < n || n == 1)
+		return true;
+	atomic_dec(&iu_irqoff_cpus);
+	this_cpu_dec(iu_cpu.irqoff);
+	return false;
+}
+NOKPROBE_SYMBOL(iu_irqoff_get);
+
+static notrace void iu_irqoff_put(void)
+{
+	if (!this_cpu_dec_return(iu_cpu.irqoff))
+		atomic_dec(&iu_irqoff_cpus);
+}
+NOKPROBE_SYMBOL(iu_irqoff_put);
+
 static notrace void iu_unlock(struct iu_res *r)
 {
 	arch_spin_unlock((arch_spinlock_t *)r->ptr);
 	this_cpu_dec(iu_cpu.locks);
 	local_irq_restore(r->irq_flags);
+	iu_irqoff_put();
 }
 NOKPROBE_SYMBOL(iu_unlock);
 
@@ -82,6 +113,7 @@ NOKPROBE_SYMBOL(iu_release);
 notrace unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 {
 	struct bpf_iu_image *img = prog->aux->iu_image;
+	bool irqoff = irqs_disabled();
 	struct iu_cpu *c;
 	struct iu_frame *f;
 	unsigned int d, i, ret;
@@ -99,6 +131,8 @@ notrace unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 	for (i = 0; i < d - 1; i++)
 		if (unlikely(c->frame[i].prog == prog))
 			goto miss;
+	if (unlikely(irqoff) && !iu_irqoff_get())
+		goto miss;
 	f = &c->frame[d - 1];
 	WRITE_ONCE(f->seq, f->seq + 1);
 	WRITE_ONCE(f->prog, prog);
@@ -107,6 +141,8 @@ notrace unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 	if (unlikely(f->nres))
 		iu_release(f);
 	WRITE_ONCE(f->prog, NULL);
+	if (unlikely(irqoff))
+		iu_irqoff_put();
 	this_cpu_dec(iu_cpu.depth);
 	preempt_enable();
 	return ret;
@@ -304,10 +340,13 @@ static notrace u64 iu_spin_lock(struct bpf_spin_lock *lock)
 		iu_panic_msg(f, "took a second spin lock while one is held on this CPU");
 	if (f->nres == IU_MAX_RES)
 		iu_panic_msg(f, "holds more than %d locks and records", IU_MAX_RES);
+	if (!iu_irqoff_get())
+		iu_panic_msg(f, "took a spin lock while every other CPU runs a native program with interrupts off");
 	local_irq_save(flags);
 	while (!arch_spin_trylock(l)) {
 		if (iu_frame_stop_wanted(f)) {
 			local_irq_restore(flags);
+			iu_irqoff_put();
 			iu_fault(IU_FAULT_STOP);
 		}
 		cpu_relax();
