@@ -13,9 +13,11 @@
  * that is inside a helper stops when the helper returns, or at its next
  * function entry (iu_helper_call and iu_mcount look at iu_stop_pending).
  * Until the invocation is gone the watchdog repeats the NMI every period.
- * Not covered: a program that itself runs in NMI context and loops
- * without a function call or helper call (NMIs do not nest), and, on a
- * machine with one CPU, a program running with interrupts disabled.
+ * The dispatcher keeps one CPU free of programs with interrupts off, so
+ * a timer runs somewhere. Not covered: a program that itself runs in NMI
+ * context and loops without a function call or helper call (NMIs do not
+ * nest), and, on a machine with one CPU, a program running with
+ * interrupts disabled.
  *
  * Stack overflow. iu_mcount stops a program whose stack pointer reaches
  * the reserve at the bottom of its stack. A frame larger than the reserve
