@@ -71,6 +71,18 @@ static notrace bool iu_irqoff_get(void)
 }
 NOKPROBE_SYMBOL(iu_irqoff_get);
 
+/*
+ * Nothing stops a loop without calls in NMI context (NMIs do not nest): only
+ * perf_event programs, whose hook is the NMI, run there.
+ */
+static notrace bool iu_irqoff_admit(const struct bpf_prog *prog)
+{
+	if (in_nmi() && prog->type != BPF_PROG_TYPE_PERF_EVENT)
+		return false;
+	return iu_irqoff_get();
+}
+NOKPROBE_SYMBOL(iu_irqoff_admit);
+
 static notrace void iu_irqoff_put(void)
 {
 	if (!this_cpu_dec_return(iu_cpu.irqoff))
@@ -131,7 +143,7 @@ notrace unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 	for (i = 0; i < d - 1; i++)
 		if (unlikely(c->frame[i].prog == prog))
 			goto miss;
-	if (unlikely(irqoff) && !iu_irqoff_get())
+	if (unlikely(irqoff) && !iu_irqoff_admit(prog))
 		goto miss;
 	f = &c->frame[d - 1];
 	WRITE_ONCE(f->seq, f->seq + 1);
