@@ -112,10 +112,17 @@ test(
       assert.equal(gr.cpu, CPU, "the getpgid worker ran on the CPU it was pinned to");
       assert.equal(xr.wrong, 0, "every XDP run returned XDP_PASS");
       assert.equal(bad, 0, "every XDP run computed the right hash");
-      assert.equal(xc[CPU], xr.runs, "XDP runs counted on the pinned CPU");
-      assert.equal(sum(xc), xr.runs, "XDP runs counted nowhere else");
-      assert.equal(gr.counted, gr.calls, "getpgid calls during the loop, counted exactly");
-      assert.equal(gc[CPU], gr.calls, "getpgid calls counted on the pinned CPU");
+      // Every invocation ran or was refused and counted as a miss: with interrupts off, the
+      // runtime keeps one CPU free for the watchdog, so a kprobe that would take the last
+      // CPU is refused.
+      const xMisses = Number(fdinfo(xdp.fd).recursion_misses);
+      const gMisses = Number(fdinfo(gp.fd).recursion_misses);
+      console.log(`  misses: XDP ${xMisses}, getpgid kprobe ${gMisses}`);
+      assert.equal(xc[CPU] + xMisses, xr.runs, "XDP runs counted on the pinned CPU, or refused");
+      assert.equal(sum(xc), xc[CPU], "XDP runs counted nowhere else");
+      assert.equal(gc[CPU] + gMisses, gr.calls, "getpgid calls counted on the pinned CPU, or refused");
+      assert.ok(gMisses <= gr.calls / 100, `getpgid kprobe refusals are rare: ${gMisses}`);
+      assert.equal(gr.counted + gMisses, gr.calls, "getpgid calls during the loop, counted exactly");
       assert.equal(gc[1 - CPU], 0, "getpgid calls counted on the pinned CPU only");
       assert.ok(tc[CPU] > SECONDS * 10, `timer ticks seen on CPU ${CPU}: ${tc[CPU]}`);
 
@@ -132,7 +139,7 @@ test(
         `tick count ${sum(tc)} against run_cnt ${runCnt} - recursion_misses ${misses}`,
       );
       for (const [p, n] of [
-        [xdp, xr.runs],
+        [xdp, xr.runs - xMisses],
         [tick, sum(tc)],
       ] as const) {
         const c = counters(p);
