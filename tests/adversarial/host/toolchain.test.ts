@@ -156,8 +156,17 @@ for (const [c, file] of [
     assert.ok(existsSync(r.out));
   });
 
-test("tc_target_subdir: src/target/mod.rs is scanned (only the crate's top-level target/ is skipped)", () => {
-  const err = refused(join(crates, "tc_target_subdir"), "unsafe-code");
+test("tc_target_subdir: src/target/mod.rs is scanned (only the crate's top-level target/ is skipped)", (t) => {
+  // Written here: git ignores every directory named target, so the module cannot be checked in.
+  const dir = join(crates, "tc_target_subdir");
+  const mod = join(dir, "src", "target");
+  mkdirSync(mod, { recursive: true });
+  writeFileSync(
+    join(mod, "mod.rs"),
+    "pub fn peek() -> u32 {\n    unsafe { core::ptr::read_volatile(0x1000 as *const u32) }\n}\n",
+  );
+  t.after(() => rmSync(mod, { recursive: true, force: true }));
+  const err = refused(dir, "unsafe-code");
   assert.ok(
     err.violations.some((v) => v.file.endsWith("src/target/mod.rs") && v.line === 2),
     err.message,

@@ -1,3 +1,0 @@
-pub fn peek() -> u32 {
-    unsafe { core::ptr::read_volatile(0x1000 as *const u32) }
-}
