@@ -1,4 +1,5 @@
-//! Declaration macros: programs (one per hook) and maps.
+//! Declaration macros: the common part of the program macros and maps. Each hook's own
+//! program macro (`xdp!`, `tc!`, `kprobe!`, ...) lives with its context in `ctx/`.
 //!
 //! A program macro emits, inside an anonymous `const _: () = { ... };` block (so the user
 //! cannot name or call them):
@@ -108,99 +109,6 @@ macro_rules! __iu_program {
                     );
             };
         };
-    };
-}
-
-/// Declares a tracepoint program: `iu::tracepoint!(handler, "category/name");` where
-/// `fn handler(ctx: &TracepointContext) -> u32`. The program's name is the handler's.
-#[macro_export]
-#[allow_internal_unsafe]
-macro_rules! tracepoint {
-    ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $attach, $crate::ctx::TracepointContext, |c| {
-            $name(&c)
-        });
-    };
-}
-
-/// Declares a raw tracepoint program: `iu::raw_tracepoint!(handler, "sys_enter");` where
-/// `fn handler(ctx: &RawTracepointContext) -> u32`.
-#[macro_export]
-#[allow_internal_unsafe]
-macro_rules! raw_tracepoint {
-    ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $attach, $crate::ctx::RawTracepointContext, |c| {
-            $name(&c)
-        });
-    };
-}
-
-/// Declares a kprobe program: `iu::kprobe!(handler, "do_sys_openat2");` where
-/// `fn handler(ctx: &KprobeContext) -> u32`.
-#[macro_export]
-#[allow_internal_unsafe]
-macro_rules! kprobe {
-    ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $attach, $crate::ctx::KprobeContext, |c| {
-            $name(&c)
-        });
-    };
-}
-
-/// Declares a kretprobe program (attach string `ret:FUNC`):
-/// `iu::kretprobe!(handler, "do_sys_openat2");`.
-#[macro_export]
-#[allow_internal_unsafe]
-macro_rules! kretprobe {
-    ($name:ident, $attach:literal) => {
-        $crate::__iu_program!(
-            $name,
-            concat!("ret:", $attach),
-            $crate::ctx::KprobeContext,
-            |c| { $name(&c) }
-        );
-    };
-}
-
-/// Declares a perf_event program: `iu::perf_event!(handler, "cpu-clock");` where
-/// `fn handler(ctx: &PerfEventContext) -> u32`.
-#[macro_export]
-#[allow_internal_unsafe]
-macro_rules! perf_event {
-    ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $attach, $crate::ctx::PerfEventContext, |c| {
-            $name(&c)
-        });
-    };
-}
-
-/// Declares an XDP program: `iu::xdp!(handler);` or `iu::xdp!(handler, "eth0");` where
-/// `fn handler(ctx: &mut XdpContext) -> XdpAction`.
-#[macro_export]
-#[allow_internal_unsafe]
-macro_rules! xdp {
-    ($name:ident) => {
-        $crate::xdp!($name, "");
-    };
-    ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $attach, $crate::ctx::XdpContext, |c| {
-            $name(&mut c) as u32
-        });
-    };
-}
-
-/// Declares a tc (sched_cls, direct-action) program: `iu::tc!(handler);` where
-/// `fn handler(ctx: &mut TcContext) -> TcAction`.
-#[macro_export]
-#[allow_internal_unsafe]
-macro_rules! tc {
-    ($name:ident) => {
-        $crate::tc!($name, "");
-    };
-    ($name:ident, $attach:literal) => {
-        $crate::__iu_program!($name, $attach, $crate::ctx::TcContext, |c| {
-            $name(&mut c) as i32 as u32
-        });
     };
 }
 

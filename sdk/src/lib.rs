@@ -26,7 +26,7 @@
 //! Build with `iu build` (docs/TOOLCHAIN.md); the full guide is docs/SDK.md.
 //!
 //! The SDK is the audited part: its `unsafe` is confined to a few lines (each with a
-//! `SAFETY:` comment) in `ctx.rs`, `maps.rs`, `helpers.rs` and `panic.rs`, and to the
+//! `SAFETY:` comment) in `ctx/`, `maps.rs`, `helpers.rs` and `panic.rs`, and to the
 //! expansions of the declaration macros in `decl.rs`, which are marked
 //! `#[allow_internal_unsafe]` so that they work in user crates compiled with
 //! `-F unsafe_code`.
