@@ -11,9 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { release } from "node:os";
 import { join } from "node:path";
 import { IuError } from "../errors.js";
-import { createRequire } from "node:module";
 import { attach, BpfMap, BpfProgram, enableStats, IuObject, parseTarget } from "../loader/index.js";
-import { closeFd } from "../loader/sys.js";
+import { closeFd, getpid } from "../loader/sys.js";
 import {
   benchPacket,
   ebpfObjectPath,
@@ -125,24 +124,10 @@ function dumpMaps(w: Workload, s: Side): string {
     .join(" ");
 }
 
-type GetPid = () => number;
-let getpidFn: GetPid | undefined;
-/** The real getpid(2) (glibc does not cache it): fires sys_enter_getpid and __x64_sys_getpid. */
-function getpid(): GetPid {
-  if (!getpidFn) {
-    const koffi = createRequire(import.meta.url)("koffi") as {
-      load(p: string): { func(d: string): GetPid };
-    };
-    getpidFn = koffi.load("libc.so.6").func("int getpid(void)");
-  }
-  return getpidFn;
-}
-
 /** Guest nanoseconds per getpid() call over n calls. */
 function loopPerCall(n: number): number {
-  const f = getpid();
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) f();
+  for (let i = 0; i < n; i++) getpid();
   return Number(process.hrtime.bigint() - t0) / n;
 }
 

@@ -7,58 +7,35 @@
  * notices (`PERF_RECORD_LOST`) are counted.
  */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { IuError } from "../errors.js";
+import { PerfType } from "./attr.js";
 import type { BpfMap } from "./map.js";
 import { parseCpuList } from "./map.js";
+import {
+  closeFd,
+  mmap,
+  MmapFlags,
+  munmap,
+  PERF_COUNT_SW_BPF_OUTPUT,
+  perfEventEnable,
+  perfEventOpen,
+  PerfSampleType,
+  Prot,
+  type Mapping,
+} from "./sys.js";
 
-interface KoffiPb {
-  load(path: string): { func(decl: string): (...args: unknown[]) => unknown };
-  view(ptr: unknown, len: number): ArrayBuffer;
-  address(p: unknown): bigint;
-  errno(): number;
-}
+/** `enum perf_event_type`: the records this reader handles. */
+const PerfRecord = { LOST: 2, SAMPLE: 9 } as const;
 
-const SYS_PERF_EVENT_OPEN = 298;
-const PERF_TYPE_SOFTWARE = 1;
-const PERF_COUNT_SW_BPF_OUTPUT = 10;
-const PERF_SAMPLE_RAW = 1n << 10n;
-const PERF_FLAG_FD_CLOEXEC = 8;
-const PERF_EVENT_IOC_ENABLE = 0x2400;
-const PERF_RECORD_LOST = 2;
-const PERF_RECORD_SAMPLE = 9;
+/** `struct perf_event_mmap_page` (the ring's first page): where the data positions live. */
+const MmapPage = { DATA_HEAD: 1024, DATA_TAIL: 1032 } as const;
+
 const PAGE = 4096;
-
-let lib:
-  | {
-      koffi: KoffiPb;
-      perfOpen: (...a: unknown[]) => unknown;
-      ioctl: (...a: unknown[]) => unknown;
-      mmap: (...a: unknown[]) => unknown;
-      munmap: (...a: unknown[]) => unknown;
-      close: (...a: unknown[]) => unknown;
-    }
-  | undefined;
-
-function libc() {
-  if (lib) return lib;
-  const koffi = createRequire(import.meta.url)("koffi") as KoffiPb;
-  const c = koffi.load("libc.so.6");
-  lib = {
-    koffi,
-    perfOpen: c.func("long syscall(long n, void *attr, int pid, int cpu, int group, unsigned long flags)"),
-    ioctl: c.func("int ioctl(int fd, unsigned long req, unsigned long arg)"),
-    mmap: c.func("void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)"),
-    munmap: c.func("int munmap(void *addr, size_t len)"),
-    close: c.func("int close(int fd)"),
-  };
-  return lib;
-}
 
 interface Ring {
   cpu: number;
   fd: number;
-  ptr: unknown;
+  mapping: Mapping;
   meta: DataView;
   data: Uint8Array;
 }
@@ -73,42 +50,47 @@ export class PerfEventArrayReader {
     readonly map: BpfMap,
     readonly pages = 8,
   ) {
-    if (map.info.type !== 4)
+    if (map.typeName !== "perf_event_array")
       throw new IuError(`map ${map.name} is not a perf event array (type ${map.info.type})`);
     if (pages & (pages - 1)) throw new IuError("pages must be a power of two");
-    const l = libc();
     const cpus = parseCpuList(readFileSync("/sys/devices/system/cpu/online", "utf8"));
     try {
       for (const cpu of cpus) {
         if (cpu >= map.info.maxEntries)
           throw new IuError(`map ${map.name} has ${map.info.maxEntries} entries, CPU ${cpu} needs one`);
-        const attr = Buffer.alloc(128);
-        attr.writeUInt32LE(PERF_TYPE_SOFTWARE, 0);
-        attr.writeUInt32LE(128, 4);
-        attr.writeBigUInt64LE(BigInt(PERF_COUNT_SW_BPF_OUTPUT), 8);
-        attr.writeBigUInt64LE(1n, 16); // sample_period
-        attr.writeBigUInt64LE(PERF_SAMPLE_RAW, 24);
-        attr.writeUInt32LE(1, 48); // wakeup_events
-        const fd = Number(l.perfOpen(SYS_PERF_EVENT_OPEN, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
-        if (fd < 0)
-          throw new IuError(`perf_event_open(BPF_OUTPUT, cpu ${cpu}) failed: errno ${l.koffi.errno()}`);
-        const len = (1 + pages) * PAGE;
-        const ptr = l.mmap(null, len, 3, 1, fd, 0);
-        const a = l.koffi.address(ptr);
-        if (a === 0n || a === 0xffffffffffffffffn) {
-          l.close(fd);
-          throw new IuError(`mmap of perf ring (cpu ${cpu}) failed: errno ${l.koffi.errno()}`);
+        const fd = perfEventOpen(
+          {
+            type: PerfType.SOFTWARE,
+            config: BigInt(PERF_COUNT_SW_BPF_OUTPUT),
+            samplePeriod: 1n,
+            sampleType: PerfSampleType.RAW,
+          },
+          -1,
+          cpu,
+          `BPF_OUTPUT, cpu ${cpu}`,
+        );
+        let mapping: Mapping;
+        try {
+          mapping = mmap(
+            (1 + pages) * PAGE,
+            Prot.READ | Prot.WRITE,
+            MmapFlags.SHARED,
+            fd,
+            0,
+            `perf ring, cpu ${cpu}`,
+          );
+        } catch (e) {
+          closeFd(fd);
+          throw e;
         }
-        const buf = l.koffi.view(ptr, len);
         this.rings.push({
           cpu,
           fd,
-          ptr,
-          meta: new DataView(buf, 0, PAGE),
-          data: new Uint8Array(buf, PAGE, pages * PAGE),
+          mapping,
+          meta: new DataView(mapping.buffer, 0, PAGE),
+          data: new Uint8Array(mapping.buffer, PAGE, pages * PAGE),
         });
-        if (Number(l.ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) < 0)
-          throw new IuError(`PERF_EVENT_IOC_ENABLE failed: errno ${l.koffi.errno()}`);
+        perfEventEnable(fd);
         const k = Buffer.alloc(4);
         k.writeUInt32LE(cpu);
         const v = Buffer.alloc(4);
@@ -126,8 +108,8 @@ export class PerfEventArrayReader {
     const out: { cpu: number; data: Buffer }[] = [];
     for (const r of this.rings) {
       const size = r.data.length;
-      const head = r.meta.getBigUint64(1024, true); // data_head
-      let tail = r.meta.getBigUint64(1032, true); // data_tail
+      const head = r.meta.getBigUint64(MmapPage.DATA_HEAD, true);
+      let tail = r.meta.getBigUint64(MmapPage.DATA_TAIL, true);
       const read = (off: bigint, n: number): Buffer => {
         const b = Buffer.alloc(n);
         for (let i = 0; i < n; i++) b[i] = r.data[Number((off + BigInt(i)) % BigInt(size))];
@@ -138,24 +120,23 @@ export class PerfEventArrayReader {
         const type = h.readUInt32LE(0);
         const recSize = h.readUInt16LE(6);
         if (recSize < 8) break;
-        if (type === PERF_RECORD_SAMPLE) {
+        if (type === PerfRecord.SAMPLE) {
           const n = read(tail + 8n, 4).readUInt32LE(0);
           out.push({ cpu: r.cpu, data: read(tail + 12n, n) });
-        } else if (type === PERF_RECORD_LOST) {
+        } else if (type === PerfRecord.LOST) {
           this.lost += read(tail + 16n, 8).readBigUInt64LE(0);
         }
         tail += BigInt(recSize);
       }
-      r.meta.setBigUint64(1032, tail, true);
+      r.meta.setBigUint64(MmapPage.DATA_TAIL, tail, true);
     }
     return out;
   }
 
   close(): void {
-    const l = libc();
     for (const r of this.rings.splice(0)) {
-      l.munmap(r.ptr, (1 + this.pages) * PAGE);
-      l.close(r.fd);
+      munmap(r.mapping);
+      closeFd(r.fd);
     }
   }
 }

@@ -8,71 +8,41 @@
  * then the u32 page offset; records are 8-byte aligned. Reading stops at the first busy
  * record; the consumer position is advanced past every record read or discarded.
  */
-import { createRequire } from "node:module";
 import { IuError } from "../errors.js";
 import type { BpfMap } from "./map.js";
+import { mmap, MmapFlags, munmap, Prot, type Mapping } from "./sys.js";
 
-interface KoffiMm {
-  load(path: string): { func(decl: string): (...args: unknown[]) => unknown };
-  view(ptr: unknown, len: number): ArrayBuffer;
-  address(p: unknown): bigint;
-  errno(): number;
-}
-
-const PROT_READ = 1;
-const PROT_WRITE = 2;
-const MAP_SHARED = 1;
+/** Record header bits (`BPF_RINGBUF_BUSY_BIT`, `BPF_RINGBUF_DISCARD_BIT`) and size. */
 const BUSY = 0x80000000;
 const DISCARD = 0x40000000;
 const HDR = 8;
 
-let mm:
-  | { koffi: KoffiMm; mmap: (...a: unknown[]) => unknown; munmap: (p: unknown, len: number) => number }
-  | undefined;
-
-function lib() {
-  if (mm) return mm;
-  const koffi = createRequire(import.meta.url)("koffi") as KoffiMm;
-  const c = koffi.load("libc.so.6");
-  mm = {
-    koffi,
-    mmap: c.func("void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)"),
-    munmap: c.func("int munmap(void *addr, size_t len)") as (p: unknown, len: number) => number,
-  };
-  return mm;
-}
-
-function mapPages(len: number, prot: number, fd: number, off: number): unknown {
-  const l = lib();
-  const p = l.mmap(null, len, prot, MAP_SHARED, fd, off);
-  const addr = l.koffi.address(p);
-  if (addr === 0xffffffffffffffffn || addr === 0n)
-    throw new IuError(`mmap of ring buffer fd ${fd} failed (errno ${l.koffi.errno()})`);
-  return p;
-}
-
 export class RingBufReader {
   private readonly page = 4096;
   private readonly size: number;
-  private readonly consPtr: unknown;
-  private readonly prodPtr: unknown;
+  private readonly consPages: Mapping;
+  private readonly prodPages: Mapping;
   private readonly cons: DataView;
   private readonly prod: DataView;
   private readonly data: Uint8Array;
   private closed = false;
 
-  /** `map` must be a ring buffer map (type 27); it stays owned by the caller. */
+  /** `map` must be a ring buffer map; it stays owned by the caller. */
   constructor(readonly map: BpfMap) {
-    if (map.info.type !== 27)
+    if (map.typeName !== "ringbuf")
       throw new IuError(`map ${map.name} is not a ring buffer (type ${map.info.type})`);
     this.size = map.info.maxEntries;
-    const l = lib();
-    this.consPtr = mapPages(this.page, PROT_READ | PROT_WRITE, map.fd, 0);
-    this.prodPtr = mapPages(this.page + 2 * this.size, PROT_READ, map.fd, this.page);
-    this.cons = new DataView(l.koffi.view(this.consPtr, this.page));
-    const prodBuf = l.koffi.view(this.prodPtr, this.page + 2 * this.size);
-    this.prod = new DataView(prodBuf, 0, this.page);
-    this.data = new Uint8Array(prodBuf, this.page, 2 * this.size);
+    const what = `ring buffer ${map.name}`;
+    this.consPages = mmap(this.page, Prot.READ | Prot.WRITE, MmapFlags.SHARED, map.fd, 0, what);
+    try {
+      this.prodPages = mmap(this.page + 2 * this.size, Prot.READ, MmapFlags.SHARED, map.fd, this.page, what);
+    } catch (e) {
+      munmap(this.consPages);
+      throw e;
+    }
+    this.cons = new DataView(this.consPages.buffer);
+    this.prod = new DataView(this.prodPages.buffer, 0, this.page);
+    this.data = new Uint8Array(this.prodPages.buffer, this.page, 2 * this.size);
   }
 
   /** Reads every submitted record now available; returns copies of their bytes. */
@@ -108,8 +78,7 @@ export class RingBufReader {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const l = lib();
-    l.munmap(this.consPtr, this.page);
-    l.munmap(this.prodPtr, this.page + 2 * this.size);
+    munmap(this.consPages);
+    munmap(this.prodPages);
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Thin system-call wrappers: bpf(2), perf_event_open(2), ioctl(2), close(2), through the
- * `koffi` FFI package (see docs/LOADER.md for why koffi). Each wrapper builds its
- * attribute buffer with `attr.ts`, calls the kernel, and turns a failure into a
- * `SysError` naming the operation and the errno (plus the kernel log for loads).
+ * Thin system-call wrappers: bpf(2), perf_event_open(2), ioctl(2), mmap(2)/munmap(2),
+ * close(2), getpid(2), through the `koffi` FFI package (see docs/LOADER.md for why koffi).
+ * This is the project's only FFI: every other module reaches the kernel through here.
+ * Each wrapper builds its attribute buffer with `attr.ts`, calls the kernel, and turns a
+ * failure into a `SysError` naming the operation and the errno (plus the kernel log for
+ * loads).
  *
  * Memory that the kernel reads or writes through a pointer inside an attribute (keys,
  * values, log buffers, images) is a Node `Buffer`; its address comes from
@@ -40,19 +42,52 @@ import {
 interface Koffi {
   load(path: string): { func(decl: string): (...args: unknown[]) => unknown };
   address(value: unknown): bigint;
+  view(ptr: unknown, len: number): ArrayBuffer;
   errno(): number;
   os: { errno: Record<string, number> };
 }
 
-const SYS_BPF = 321; // x86-64
-const SYS_PERF_EVENT_OPEN = 298;
+/** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
+export const SysNr = {
+  PERF_EVENT_OPEN: 298,
+  BPF: 321,
+} as const;
+
+/** The errno values the wrappers test for (asm-generic/errno-base.h). */
+export const Errno = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  E2BIG: 7,
+  /** Kernel-internal, but it leaks out of bpf(). */
+  ENOTSUPP: 524,
+} as const;
+
+/** mmap(2) `prot` bits. */
+export const Prot = { NONE: 0, READ: 1, WRITE: 2 } as const;
+
+/** mmap(2) `flags`. */
+export const MmapFlags = { SHARED: 1, PRIVATE: 2, ANONYMOUS: 0x20 } as const;
+
+/** `perf_event_attr.sample_type` bits (`enum perf_event_sample_format`). */
+export const PerfSampleType = { RAW: 1n << 10n } as const;
+
+/** `PERF_COUNT_SW_BPF_OUTPUT`: the software event `bpf_perf_event_output()` writes to. */
+export const PERF_COUNT_SW_BPF_OUTPUT = 10;
+
+/** Byte offset of `sample_type` in `struct perf_event_attr`. */
+const PERF_ATTR_SAMPLE_TYPE = 24;
 
 interface Libc {
   koffi: Koffi;
   bpf: (n: number, cmd: number, attr: Buffer, size: number) => number;
   perfEventOpen: (n: number, attr: Buffer, pid: number, cpu: number, group: number, flags: number) => number;
   ioctl: (fd: number, req: number, arg: number) => number;
+  mmap: (addr: null, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
+  munmap: (ptr: unknown, len: number) => number;
   close: (fd: number) => number;
+  getpid: () => number;
+  getpgid: (pid: number) => number;
   ifNameToIndex: (name: string) => number;
 }
 
@@ -80,7 +115,12 @@ function sys(): Libc {
       "long syscall(long n, void *attr, long pid, long cpu, long group_fd, unsigned long flags)",
     ) as Libc["perfEventOpen"],
     ioctl: c.func("int ioctl(int fd, unsigned long req, unsigned long arg)") as Libc["ioctl"],
+    mmap: c.func("void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)") as Libc["mmap"],
+    munmap: c.func("int munmap(void *addr, size_t len)") as Libc["munmap"],
     close: c.func("int close(int fd)") as Libc["close"],
+    // glibc does not cache either: each call enters the kernel (tests and the bench count them).
+    getpid: c.func("int getpid(void)") as Libc["getpid"],
+    getpgid: c.func("int getpgid(int pid)") as Libc["getpgid"],
     ifNameToIndex: c.func("unsigned int if_nametoindex(const char *name)") as Libc["ifNameToIndex"],
   };
   return libc;
@@ -98,8 +138,8 @@ export function errnoName(errno: number): string {
     } catch {
       /* no FFI: numbers only */
     }
-    // ENOTSUPP (524) is kernel-internal but leaks out of bpf(); name it too.
-    errnoNames.set(524, "ENOTSUPP");
+    // kernel-internal, so libc has no name for it
+    errnoNames.set(Errno.ENOTSUPP, "ENOTSUPP");
   }
   return errnoNames.get(errno) ?? `errno ${errno}`;
 }
@@ -154,7 +194,7 @@ export function cString(s: string): Buffer {
 /** Calls bpf(cmd, attr, attr.length). Returns the non-negative result or throws SysError. */
 export function bpf(cmd: number, attr: Buffer, op: string, keep: unknown[] = []): number {
   const c = sys();
-  const r = Number(c.bpf(SYS_BPF, cmd, attr, attr.length));
+  const r = Number(c.bpf(SysNr.BPF, cmd, attr, attr.length));
   const errno = r < 0 ? c.koffi.errno() : 0;
   void keep; // buffers referenced by pointers inside attr stay alive until here
   if (r < 0) throw new SysError(op, errno);
@@ -164,7 +204,7 @@ export function bpf(cmd: number, attr: Buffer, op: string, keep: unknown[] = [])
 /** Like `bpf()`, but returns -errno instead of throwing. */
 export function bpfRaw(cmd: number, attr: Buffer): number {
   const c = sys();
-  const r = Number(c.bpf(SYS_BPF, cmd, attr, attr.length));
+  const r = Number(c.bpf(SysNr.BPF, cmd, attr, attr.length));
   return r < 0 ? -c.koffi.errno() : r;
 }
 
@@ -203,7 +243,7 @@ export function mapCreate(a: MapCreateArgs): number {
 export function mapLookup(fd: number, key: Buffer, value: Buffer): boolean {
   const a = encodeMapElem(fd, addr(key), addr(value));
   const r = bpfRaw(BpfCmd.MAP_LOOKUP_ELEM, a);
-  if (r === -2) return false;
+  if (r === -Errno.ENOENT) return false;
   if (r < 0) throw new SysError("BPF_MAP_LOOKUP_ELEM", -r);
   return true;
 }
@@ -220,7 +260,7 @@ export function mapUpdate(fd: number, key: Buffer, value: Buffer, flags = 0): vo
 /** Returns false when the key is absent. */
 export function mapDelete(fd: number, key: Buffer): boolean {
   const r = bpfRaw(BpfCmd.MAP_DELETE_ELEM, encodeMapElem(fd, addr(key), 0n));
-  if (r === -2) return false;
+  if (r === -Errno.ENOENT) return false;
   if (r < 0) throw new SysError("BPF_MAP_DELETE_ELEM", -r);
   return true;
 }
@@ -228,7 +268,7 @@ export function mapDelete(fd: number, key: Buffer): boolean {
 /** Writes the key after `key` (the first key when `key` is null) into `next`; false at the end. */
 export function mapGetNextKey(fd: number, key: Buffer | null, next: Buffer): boolean {
   const r = bpfRaw(BpfCmd.MAP_GET_NEXT_KEY, encodeMapElem(fd, addr(key), addr(next)));
-  if (r === -2) return false;
+  if (r === -Errno.ENOENT) return false;
   if (r < 0) throw new SysError("BPF_MAP_GET_NEXT_KEY", -r);
   return true;
 }
@@ -286,13 +326,13 @@ export function progLoad(o: ProgLoadOptions): ProgLoadResult {
   };
   const size = o.logSize ?? 1 << 20;
   let { r, log } = attempt(o.logLevel ?? 0, size);
-  if (r < 0 && !o.logLevel && -r !== 1 /* EPERM: no log to gain */) {
+  if (r < 0 && !o.logLevel && -r !== Errno.EPERM /* no log to gain */) {
     const retry = attempt(1, size);
     if (retry.log) log = retry.log;
     if (retry.r >= 0) r = retry.r;
   }
   const what = o.native ? `native '${o.native.entry}'` : (o.name ?? "eBPF");
-  if (r === -7 && o.native && !log)
+  if (r === -Errno.E2BIG && o.native && !log)
     log =
       "E2BIG for a native load: this kernel does not know the native-image fields of BPF_PROG_LOAD (boot the project's kernel: iu vm run)";
   if (r < 0) throw new SysError(`BPF_PROG_LOAD (${what})`, -r, log);
@@ -376,7 +416,7 @@ export function listIds(kind: ObjKind): number[] {
   for (;;) {
     const a = encodeGetId(id);
     const r = bpfRaw(nextIdCmd[kind], a);
-    if (r === -2) return ids;
+    if (r === -Errno.ENOENT) return ids;
     if (r < 0) throw new SysError(`BPF_${kind.toUpperCase()}_GET_NEXT_ID`, -r);
     id = a.readUInt32LE(4);
     ids.push(id);
@@ -420,9 +460,17 @@ export function enableStats(): number {
   return bpf(BpfCmd.ENABLE_STATS, encodeEnableStats(0), "BPF_ENABLE_STATS");
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* perf events, ioctl, mmap                                                             */
+
+export interface PerfEventOpenArgs extends PerfAttrArgs {
+  /** `sample_type` (`PerfSampleType` bits): what a sample record carries. */
+  sampleType?: bigint;
+}
+
 /** perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC). `keep` holds buffers config1 points to. */
 export function perfEventOpen(
-  a: PerfAttrArgs,
+  a: PerfEventOpenArgs,
   pid: number,
   cpu: number,
   what: string,
@@ -430,24 +478,81 @@ export function perfEventOpen(
 ): number {
   const c = sys();
   const attr = encodePerfAttr(a);
-  const r = Number(c.perfEventOpen(SYS_PERF_EVENT_OPEN, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC));
+  // attr.ts encodes what attaching needs; only output events (perf buffers) sample anything
+  if (a.sampleType !== undefined) attr.writeBigUInt64LE(a.sampleType, PERF_ATTR_SAMPLE_TYPE);
+  const r = Number(c.perfEventOpen(SysNr.PERF_EVENT_OPEN, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC));
   const errno = r < 0 ? c.koffi.errno() : 0;
   void keep;
   if (r < 0) throw new SysError(`perf_event_open (${what})`, errno);
   return r;
 }
 
-export function perfEventEnable(fd: number): void {
+/** ioctl(fd, req, arg) with an integer argument; `what` names the request in the error. */
+export function ioctl(fd: number, req: number, arg: number, what: string): number {
   const c = sys();
-  if (c.ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0)
-    throw new SysError("ioctl(PERF_EVENT_IOC_ENABLE)", c.koffi.errno());
+  const r = c.ioctl(fd, req, arg);
+  if (r < 0) throw new SysError(`ioctl(${what})`, c.koffi.errno());
+  return r;
+}
+
+export function perfEventEnable(fd: number): void {
+  ioctl(fd, PERF_EVENT_IOC_ENABLE, 0, "PERF_EVENT_IOC_ENABLE");
 }
 
 /** The pre-link way to attach: ioctl(PERF_EVENT_IOC_SET_BPF, prog_fd). */
 export function perfEventSetBpf(fd: number, progFd: number): void {
+  ioctl(fd, PERF_EVENT_IOC_SET_BPF, progFd, "PERF_EVENT_IOC_SET_BPF");
+}
+
+/** A mapping made by `mmap()`: its bytes are `buffer` until `munmap()`. */
+export interface Mapping {
+  /** koffi's pointer to the first byte, for munmap. */
+  readonly ptr: unknown;
+  readonly length: number;
+  readonly buffer: ArrayBuffer;
+}
+
+/** mmap(NULL, length, prot, flags, fd, offset); `what` names the mapping in the error. */
+export function mmap(
+  length: number,
+  prot: number,
+  flags: number,
+  fd: number,
+  offset: number,
+  what: string,
+): Mapping {
   const c = sys();
-  if (c.ioctl(fd, PERF_EVENT_IOC_SET_BPF, progFd) < 0)
-    throw new SysError("ioctl(PERF_EVENT_IOC_SET_BPF)", c.koffi.errno());
+  const ptr = c.mmap(null, length, prot, flags, fd, offset);
+  const a = ptr === null ? 0n : c.koffi.address(ptr);
+  if (a === 0n || a === 0xffffffffffffffffn /* MAP_FAILED */)
+    throw new SysError(`mmap (${what})`, c.koffi.errno());
+  return { ptr, length, buffer: c.koffi.view(ptr, length) };
+}
+
+export function munmap(m: Mapping): void {
+  const c = sys();
+  if (c.munmap(m.ptr, m.length) < 0) throw new SysError("munmap", c.koffi.errno());
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* processes                                                                            */
+
+/** The real getpid(2): every call enters the kernel (fires sys_enter_getpid, __x64_sys_getpid). */
+export function getpid(): number {
+  return sys().getpid();
+}
+
+/**
+ * The real getpgid(2); `undefined` when there is no such process (ESRCH), which the
+ * runtime tests rely on to make a system call that does nothing.
+ */
+export function getpgid(pid: number): number | undefined {
+  const c = sys();
+  const r = c.getpgid(pid);
+  if (r >= 0) return r;
+  const errno = c.koffi.errno();
+  if (errno === Errno.ESRCH) return undefined;
+  throw new SysError(`getpgid ${pid}`, errno);
 }
 
 export { BPF_ATTR_SIZE };

@@ -2,7 +2,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
 import { compileEbpf } from "../../../src/toolchain/ebpf.js";
@@ -33,17 +32,8 @@ export function iuJson<T = unknown>(...args: string[]): T {
   return JSON.parse(r.stdout) as T;
 }
 
-let getpidFn: (() => number) | undefined;
 /** The real getpid(2) system call (fires syscalls/sys_enter_getpid and __x64_sys_getpid). */
-export function getpid(): number {
-  if (!getpidFn) {
-    const koffi = createRequire(import.meta.url)("koffi") as {
-      load(p: string): { func(d: string): () => number };
-    };
-    getpidFn = koffi.load("libc.so.6").func("int getpid(void)");
-  }
-  return getpidFn();
-}
+export { getpid } from "../../../src/loader/sys.js";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

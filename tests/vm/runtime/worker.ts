@@ -10,21 +10,10 @@
  * the CPU it ended on. `counted` is what the counter gained during the loop alone.
  */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { BpfMap, BpfProgram } from "../../../src/loader/index.js";
+import { getpgid } from "../../../src/loader/sys.js";
 
 const MAGIC = 0x3ffffff0;
-let getpgidFn: ((pid: number) => number) | undefined;
-function getpgid(pid: number): number {
-  if (!getpgidFn) {
-    const koffi = createRequire(import.meta.url)("koffi") as {
-      load(p: string): { func(d: string): (pid: number) => number };
-    };
-    getpgidFn = koffi.load("libc.so.6").func("int getpgid(int pid)");
-  }
-  return getpgidFn(pid);
-}
-
 /** The CPU this process last ran on (field 39 of /proc/self/stat). */
 function lastCpu(): number {
   const stat = readFileSync("/proc/self/stat", "utf8");
