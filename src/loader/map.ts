@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { IuError } from "../errors.js";
 import { decodeMapInfo, MAP_INFO_SIZE, mapTypeNames, PERCPU_MAP_TYPES, type MapInfo } from "./attr.js";
 import { spinLockedBtf } from "./btf.js";
+import { IU_MAP_F_SPIN_LOCK, type MapDef } from "../object/image.js";
 import {
   btfLoad,
   closeFd,
@@ -20,18 +21,6 @@ import {
   objInfo,
   objPin,
 } from "./sys.js";
-
-/** What a map is declared as (an `.iu.maps` record or a CLI request). */
-export interface MapSpec {
-  name: string;
-  type: number;
-  keySize: number;
-  valueSize: number;
-  maxEntries: number;
-  flags: number;
-  /** The value starts with a bpf_spin_lock: the map is created with BTF that says so. */
-  spinLock?: boolean;
-}
 
 const MAP_TYPE_ARRAY = 2;
 
@@ -62,22 +51,26 @@ export class BpfMap {
     readonly info: MapInfo,
   ) {}
 
-  /** BPF_MAP_CREATE from a spec; the kernel name is the first 15 bytes of `spec.name`. */
-  static create(spec: MapSpec): BpfMap {
+  /**
+   * BPF_MAP_CREATE from a declaration (an image's MapSpec or a hand-made one); the kernel
+   * name is the first 15 bytes of `spec.name`. A value that starts with a bpf_spin_lock
+   * gets BTF that says so.
+   */
+  static create(spec: MapDef): BpfMap {
     let btf: { fd: number; keyTypeId: number; valueTypeId: number } | undefined;
-    if (spec.spinLock) {
-      const t = spinLockedBtf(spec.keySize, spec.valueSize, spec.type === MAP_TYPE_ARRAY);
+    if ((spec.iuFlags ?? 0) & IU_MAP_F_SPIN_LOCK) {
+      const t = spinLockedBtf(spec.keySize, spec.valueSize, spec.mapType === MAP_TYPE_ARRAY);
       btf = { fd: btfLoad(t.btf), keyTypeId: t.keyTypeId, valueTypeId: t.valueTypeId };
     }
     try {
       const fd = mapCreate({
-        mapType: spec.type,
+        mapType: spec.mapType,
         keySize: spec.keySize,
         valueSize: spec.valueSize,
         maxEntries: spec.maxEntries,
         // dev_map_alloc() adds BPF_F_RDONLY_PROG (0x80) to every devmap but refuses it as a
         // creation flag; images declare the flags the map ends up with.
-        mapFlags: spec.type === 14 || spec.type === 17 ? spec.flags & ~0x80 : spec.flags,
+        mapFlags: spec.mapType === 14 || spec.mapType === 17 ? spec.flags & ~0x80 : spec.flags,
         name: spec.name,
         ...(btf ? { btf } : {}),
       });
@@ -141,10 +134,10 @@ export class BpfMap {
   }
 
   /** Checks the map matches a declaration (what the kernel also checks for native images). */
-  matches(spec: MapSpec): boolean {
+  matches(spec: MapDef): boolean {
     const i = this.info;
     return (
-      i.type === spec.type &&
+      i.type === spec.mapType &&
       i.keySize === spec.keySize &&
       i.valueSize === spec.valueSize &&
       i.maxEntries === spec.maxEntries &&

@@ -1,5 +1,6 @@
 /**
- * The object model, like a libbpf skeleton: open a signed image → spec; `load()` creates
+ * The object model, like a libbpf skeleton: open a signed image → its spec (parsed by
+ * src/object, the only image parser); `load()` creates
  * the maps it declares (or reuses maps the caller supplies), loads every program with the
  * map fds; `attach()` attaches each program at its declared target; `pin()` pins
  * everything under a bpffs directory; `close()` detaches and unloads.
@@ -7,7 +8,8 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IuError } from "../errors.js";
-import { readImage, type ImageSpec } from "./image.js";
+import { ElfError } from "../object/elf.js";
+import { parseImage, type ImageSpec } from "../object/image.js";
 import { attach, formatTarget, targetFromDecl, type Link, type Target } from "./link.js";
 import { BpfMap } from "./map.js";
 import { BpfProgram } from "./program.js";
@@ -28,6 +30,26 @@ export interface AttachResult {
   skipped?: string;
 }
 
+/**
+ * The spec of an image to load. Its `problems` are not refusals: the kernel is the judge,
+ * and the caller may show them as warnings. Only an image that cannot be read at all, or
+ * that declares no program, is refused here, with an IuError naming why.
+ */
+export function loadableSpec(bytes: Buffer, what = "image"): ImageSpec {
+  let spec: ImageSpec;
+  try {
+    spec = parseImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    if (!(e instanceof ElfError)) throw e;
+    throw new IuError(`${what}: not a readable Inner Unikernels image: ${e.message}`, 1, { cause: e });
+  }
+  if (!spec.programs.length) {
+    const why = spec.problems.find((p) => p.includes(".iu.progs")) ?? "it declares no program";
+    throw new IuError(`${what}: not a readable Inner Unikernels image: ${why}`);
+  }
+  return spec;
+}
+
 export class IuObject {
   readonly maps = new Map<string, BpfMap>();
   readonly programs = new Map<string, BpfProgram>();
@@ -36,6 +58,8 @@ export class IuObject {
 
   constructor(
     readonly spec: ImageSpec,
+    /** The whole file, signature included: what the kernel is given. */
+    readonly bytes: Buffer,
     readonly path = "<buffer>",
   ) {}
 
@@ -46,11 +70,11 @@ export class IuObject {
     } catch (e) {
       throw new IuError(`cannot read ${path}: ${(e as Error).message}`);
     }
-    return new IuObject(readImage(bytes, path), path);
+    return new IuObject(loadableSpec(bytes, path), bytes, path);
   }
 
   static fromBuffer(bytes: Buffer, name = "<buffer>"): IuObject {
-    return new IuObject(readImage(bytes, name), name);
+    return new IuObject(loadableSpec(bytes, name), bytes, name);
   }
 
   /** Creates the maps and loads the programs. On failure everything made so far is released. */
@@ -62,7 +86,7 @@ export class IuObject {
           if (!given.matches(spec))
             throw new IuError(
               `map '${spec.name}' given for ${this.path} does not match its declaration ` +
-                `(type ${spec.type}, key ${spec.keySize}, value ${spec.valueSize}, max ${spec.maxEntries}, flags ${spec.flags})`,
+                `(type ${spec.mapType}, key ${spec.keySize}, value ${spec.valueSize}, max ${spec.maxEntries}, flags ${spec.flags})`,
             );
           this.maps.set(spec.name, given);
         } else {
@@ -79,7 +103,7 @@ export class IuObject {
             `${this.path} has no program '${name}' (it has: ${this.programNames().join(", ")})`,
           );
         const prog = BpfProgram.loadNative({
-          image: this.spec.bytes,
+          image: this.bytes,
           entry: p.name,
           progType: p.progType,
           attachType: p.attachType,

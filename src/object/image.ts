@@ -130,6 +130,13 @@ export interface MapSpec {
 /** `iu_map_def.iu_flags`: the value begins with a `struct bpf_spin_lock` at offset 0. */
 export const IU_MAP_F_SPIN_LOCK = 1;
 
+/**
+ * The fields of a MapSpec that say what map to create: every MapSpec is one, and so is a
+ * map asked for by hand (a test's or a CLI user's) that no image declares.
+ */
+export type MapDef = Pick<MapSpec, "name" | "mapType" | "keySize" | "valueSize" | "maxEntries" | "flags"> &
+  Partial<Pick<MapSpec, "iuFlags">>;
+
 export interface RelocationSpec {
   offset: number;
   type: number;

@@ -25,7 +25,14 @@ const made: BpfMap[] = [];
 after(() => made.forEach((m) => m.close()));
 
 function map(type: number, key: number, value: number, flags = 0): BpfMap {
-  const m = BpfMap.create({ name: "adv", type, keySize: key, valueSize: value, maxEntries: 1, flags });
+  const m = BpfMap.create({
+    name: "adv",
+    mapType: type,
+    keySize: key,
+    valueSize: value,
+    maxEntries: 1,
+    flags,
+  });
   made.push(m);
   return m;
 }

@@ -1,98 +1,73 @@
-// The loader's minimal image reader: signature trailer, .iu.progs and .iu.maps records.
+// What the loader reads from an image before it asks the kernel: the object spec
+// (src/object), refused only when unreadable or without programs, each time naming why.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readImage, SIG_MARKER, signedElfLength } from "../../../src/loader/image.js";
+import { IuObject, loadableSpec } from "../../../src/loader/object.js";
 import { IuError } from "../../../src/errors.js";
+import { fakeElf, fakeSign, mapDef, progDef } from "../../helpers/image.js";
 
-/** An ELF64 with just a section table: .shstrtab, .iu.progs, .iu.maps (no segments needed here). */
-function fakeElf(progs: Buffer, maps: Buffer): Buffer {
-  const shstr = Buffer.from("\0.shstrtab\0.iu.progs\0.iu.maps\0", "latin1");
-  const dataOff = 64;
-  const progsOff = dataOff + shstr.length;
-  const mapsOff = progsOff + progs.length;
-  const shoff = Math.ceil((mapsOff + maps.length) / 8) * 8;
-  const elf = Buffer.alloc(shoff + 4 * 64);
-  elf.writeUInt32BE(0x7f454c46, 0);
-  elf[4] = 2;
-  elf[5] = 1;
-  elf[6] = 1;
-  elf.writeUInt16LE(3, 0x10); // ET_DYN
-  elf.writeUInt16LE(62, 0x12);
-  elf.writeBigUInt64LE(BigInt(shoff), 0x28);
-  elf.writeUInt16LE(64, 0x34);
-  elf.writeUInt16LE(64, 0x3a);
-  elf.writeUInt16LE(4, 0x3c);
-  elf.writeUInt16LE(1, 0x3e);
-  shstr.copy(elf, dataOff);
-  progs.copy(elf, progsOff);
-  maps.copy(elf, mapsOff);
-  const sec = (i: number, name: number, type: number, off: number, size: number) => {
-    const o = shoff + i * 64;
-    elf.writeUInt32LE(name, o);
-    elf.writeUInt32LE(type, o + 4);
-    elf.writeBigUInt64LE(BigInt(off), o + 24);
-    elf.writeBigUInt64LE(BigInt(size), o + 32);
-  };
-  sec(1, 1, 3, dataOff, shstr.length);
-  sec(2, 11, 1, progsOff, progs.length);
-  sec(3, 21, 1, mapsOff, maps.length);
-  return elf;
-}
-
-function progDef(name: string, type: number, attachType: number, attach: string): Buffer {
-  const b = Buffer.alloc(256);
-  b.writeBigUInt64LE(0x1000n, 0);
-  b.writeUInt32LE(type, 8);
-  b.writeUInt32LE(attachType, 12);
-  b.write(name, 16);
-  b.write(attach, 80);
-  return b;
-}
-
-function mapDef(name: string, type: number, k: number, v: number, max: number, flags: number): Buffer {
-  const b = Buffer.alloc(64);
-  [type, k, v, max, flags].forEach((x, i) => b.writeUInt32LE(x, 8 + i * 4));
-  b.write(name, 32);
-  return b;
-}
-
-function sign(elf: Buffer, sigLen = 300): Buffer {
-  const info = Buffer.alloc(12);
-  info[2] = 2;
-  info.writeUInt32BE(sigLen, 8);
-  return Buffer.concat([elf, Buffer.alloc(sigLen, 0x30), info, Buffer.from(SIG_MARKER, "latin1")]);
-}
+const fields = <T extends object, K extends keyof T>(xs: T[], keys: K[]) =>
+  xs.map((x) => Object.fromEntries(keys.map((k) => [k, x[k]])));
 
 test("reads programs and maps of a signed image and finds the ELF length", () => {
   const elf = fakeElf(
     Buffer.concat([progDef("hello", 5, 0, "syscalls/sys_enter_getpid"), progDef("count", 2, 0, "vfs_read")]),
-    mapDef("counts", 2, 4, 8, 1, 0),
+    Buffer.concat([mapDef("counts", 2, 4, 8, 1, 0), mapDef("locked", 1, 4, 16, 8, 0, 1)]),
   );
-  const img = readImage(sign(elf));
-  assert.equal(img.signed, true);
+  const file = fakeSign(elf);
+  const obj = IuObject.fromBuffer(file);
+  const img = obj.spec;
+  assert.ok(img.signature, "signed");
   assert.equal(img.elfLength, elf.length);
-  assert.deepEqual(img.programs, [
+  assert.equal(obj.bytes, file, "the kernel gets the whole file");
+  assert.deepEqual(fields(img.programs, ["name", "progType", "attachType", "attach"]), [
     { name: "hello", progType: 5, attachType: 0, attach: "syscalls/sys_enter_getpid" },
     { name: "count", progType: 2, attachType: 0, attach: "vfs_read" },
   ]);
-  assert.deepEqual(img.maps, [
-    { name: "counts", type: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0, spinLock: false },
-  ]);
+  assert.deepEqual(
+    fields(img.maps, ["name", "mapType", "keySize", "valueSize", "maxEntries", "flags", "iuFlags"]),
+    [
+      { name: "counts", mapType: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0, iuFlags: 0 },
+      { name: "locked", mapType: 1, keySize: 4, valueSize: 16, maxEntries: 8, flags: 0, iuFlags: 1 },
+    ],
+  );
+  // what the kernel would refuse is kept as warnings, not refused here
+  assert.ok(img.problems.length > 0);
 });
 
 test("an unsigned image is readable (the kernel refuses it, not the reader)", () => {
   const elf = fakeElf(progDef("x", 6, 0, ""), Buffer.alloc(0));
-  assert.deepEqual(signedElfLength(elf), { elfLength: elf.length, signed: false });
-  assert.equal(readImage(elf).programs[0].name, "x");
+  const img = loadableSpec(elf);
+  assert.equal(img.signature, null);
+  assert.equal(img.elfLength, elf.length);
+  assert.equal(img.programs[0].name, "x");
 });
 
-test("garbage and truncated images are IuErrors", () => {
-  assert.throws(
-    () => readImage(Buffer.from("not an elf at all, not at all, really not, no".repeat(2))),
-    IuError,
-  );
+test("garbage and truncated images are IuErrors that say what is wrong", () => {
+  const refused = (bytes: Buffer, why: RegExp) =>
+    assert.throws(
+      () => IuObject.fromBuffer(bytes, "t.iu"),
+      (e: unknown) => {
+        assert.ok(e instanceof IuError, String(e));
+        assert.match(e.message, /^t\.iu: not a readable Inner Unikernels image: /);
+        assert.match(e.message, why);
+        return true;
+      },
+    );
+  refused(Buffer.from("not an elf at all, not at all, really not, no".repeat(2)), /bad magic/);
   const elf = fakeElf(progDef("x", 6, 0, ""), Buffer.alloc(0));
-  assert.throws(() => readImage(elf.subarray(0, elf.length - 100)), IuError);
-  const trailer = sign(elf, 100000);
-  assert.throws(() => readImage(trailer.subarray(elf.length)), IuError);
+  refused(elf.subarray(0, elf.length - 100), /outside the file/);
+  const trailer = fakeSign(elf, 100000);
+  refused(trailer.subarray(elf.length), /signature length 100000 does not fit/);
+});
+
+test("an image without .iu.progs is refused, naming the missing section", () => {
+  const elf = fakeElf(Buffer.alloc(0), mapDef("m", 2, 4, 8, 1, 0));
+  // rename .iu.progs so the image has no such section
+  const at = elf.indexOf(".iu.progs");
+  elf.write(".iu.xxxxx", at, "latin1");
+  assert.throws(
+    () => loadableSpec(elf, "p.iu"),
+    /p\.iu: not a readable Inner Unikernels image: no \.iu\.progs section/,
+  );
 });

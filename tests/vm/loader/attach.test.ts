@@ -24,7 +24,14 @@ import { bpffsDir, bpftool, getpid, iu, iuJson, skipUnlessVm, sleep } from "./ut
 const key0 = Buffer.alloc(4);
 
 function counter(progType: number, name: string) {
-  const m = BpfMap.create({ name: `${name}_m`, type: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 });
+  const m = BpfMap.create({
+    name: `${name}_m`,
+    mapType: 2,
+    keySize: 4,
+    valueSize: 8,
+    maxEntries: 1,
+    flags: 0,
+  });
   const p = BpfProgram.loadEbpf({ insns: countInto(m.fd), progType, name });
   return {
     m,

@@ -13,7 +13,14 @@ test(
   { skip: skipUnlessVm },
   () => {
     const dir = bpffsDir("iu-twin");
-    const m = BpfMap.create({ name: "counts", type: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 });
+    const m = BpfMap.create({
+      name: "counts",
+      mapType: 2,
+      keySize: 4,
+      valueSize: 8,
+      maxEntries: 1,
+      flags: 0,
+    });
     try {
       m.pin(join(dir, "counts"));
       const obj = compileFixture("shared_count");

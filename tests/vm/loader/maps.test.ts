@@ -17,7 +17,7 @@ const u64 = (n: bigint) => {
 };
 
 test("hash map: create, update, lookup, iterate, delete, flags", { skip: skipUnlessVm }, () => {
-  const m = BpfMap.create({ name: "t_hash", type: 1, keySize: 4, valueSize: 8, maxEntries: 16, flags: 0 });
+  const m = BpfMap.create({ name: "t_hash", mapType: 1, keySize: 4, valueSize: 8, maxEntries: 16, flags: 0 });
   try {
     assert.equal(m.typeName, "hash");
     assert.ok(m.id > 0);
@@ -39,7 +39,7 @@ test("hash map: create, update, lookup, iterate, delete, flags", { skip: skipUnl
 });
 
 test("per-CPU array: one value slot per possible CPU", { skip: skipUnlessVm }, () => {
-  const m = BpfMap.create({ name: "t_pcpu", type: 6, keySize: 4, valueSize: 4, maxEntries: 2, flags: 0 });
+  const m = BpfMap.create({ name: "t_pcpu", mapType: 6, keySize: 4, valueSize: 4, maxEntries: 2, flags: 0 });
   try {
     assert.ok(m.isPerCpu);
     assert.equal(m.userValueSize % 8, 0);
@@ -54,7 +54,14 @@ test("per-CPU array: one value slot per possible CPU", { skip: skipUnlessVm }, (
 
 test("pin, open by path and by id; CLI and bpftool see the same entries", { skip: skipUnlessVm }, () => {
   const dir = bpffsDir("iu-maps");
-  const m = BpfMap.create({ name: "t_pinned", type: 2, keySize: 4, valueSize: 8, maxEntries: 4, flags: 0 });
+  const m = BpfMap.create({
+    name: "t_pinned",
+    mapType: 2,
+    keySize: 4,
+    valueSize: 8,
+    maxEntries: 4,
+    flags: 0,
+  });
   try {
     m.pin(`${dir}/counts`);
     m.update(u32(2), u64(42n));

@@ -249,7 +249,7 @@ test(
 
 test("an eBPF program (clang) and a native program update one shared map", { skip: count.skip }, () => {
   const dir = bpffsDir("iu-shared");
-  const m = BpfMap.create({ name: "counts", type: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 });
+  const m = BpfMap.create({ name: "counts", mapType: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 });
   let obj: IuObject | undefined;
   try {
     m.pin(join(dir, "counts"));
@@ -276,7 +276,7 @@ test("an eBPF program (clang) and a native program update one shared map", { ski
     // a map of the wrong shape is refused before the kernel is asked
     const wrong = BpfMap.create({
       name: "wrong",
-      type: 2,
+      mapType: 2,
       keySize: 4,
       valueSize: 4,
       maxEntries: 1,

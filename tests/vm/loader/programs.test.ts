@@ -27,7 +27,7 @@ test("XDP test run: return value, rewritten packet, duration", { skip: skipUnles
 });
 
 test("raw tracepoint test run with a map: the program's map ids are reported", { skip: skipUnlessVm }, () => {
-  const m = BpfMap.create({ name: "t_cnt", type: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 });
+  const m = BpfMap.create({ name: "t_cnt", mapType: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 });
   const p = BpfProgram.loadEbpf({ insns: countInto(m.fd), progType: ProgType.RAW_TRACEPOINT, name: "t_cnt" });
   try {
     assert.deepEqual(p.info.mapIds, [m.id]);
