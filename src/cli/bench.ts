@@ -1,6 +1,7 @@
-/** `iu bench`: native programs against their eBPF twins, in one VM boot (docs: README "Benchmarks"). */
+/** `iu bench`: native programs against their eBPF twins, in one VM boot (docs/BENCH.md). */
 import type { Command } from "commander";
 import { formatTable, prepareAll, runBench } from "../bench/host.js";
+import { readReport, renderAll, updateFiles } from "../bench/markdown.js";
 
 interface BenchCliOptions {
   quick?: boolean;
@@ -11,6 +12,9 @@ interface BenchCliOptions {
   extras: boolean;
   timeout?: string;
   buildOnly?: boolean;
+  from?: string;
+  markdown?: boolean;
+  update?: string[];
 }
 
 export function registerBenchCommands(program: Command): void {
@@ -25,21 +29,28 @@ export function registerBenchCommands(program: Command): void {
     .option("--no-extras", "skip the load-time and watchdog stop-latency stages")
     .option("--timeout <s>", "VM timeout in seconds")
     .option("--build-only", "only build the native images and eBPF twins (for the in-VM smoke test)")
+    .option("--from <file.json>", "no VM: report the results a --json run wrote")
+    .option("--markdown", "print the tables as the Markdown blocks the docs hold")
+    .option("--update <file.md...>", "rewrite the bench blocks (<!-- bench:begin NAME -->) of these files")
     .action(async (o: BenchCliOptions) => {
       if (o.buildOnly) {
         for (const w of prepareAll({ only: o.only })) process.stdout.write(`built ${w.name}\n`);
         return;
       }
-      const rep = await runBench({
-        quick: o.quick,
-        wall: o.wall,
-        json: o.json,
-        plot: o.plot,
-        only: o.only,
-        noExtras: !o.extras,
-        timeoutSec: o.timeout ? Number(o.timeout) : undefined,
-      });
-      process.stdout.write(formatTable(rep));
+      const rep = o.from
+        ? readReport(o.from)
+        : await runBench({
+            quick: o.quick,
+            wall: o.wall,
+            json: o.json,
+            plot: o.plot,
+            only: o.only,
+            noExtras: !o.extras,
+            timeoutSec: o.timeout ? Number(o.timeout) : undefined,
+          });
+      process.stdout.write(o.markdown ? renderAll(rep) : formatTable(rep));
+      for (const u of updateFiles(o.update ?? [], rep))
+        process.stderr.write(`iu bench: ${u.file}: updated ${u.blocks.join(", ")}\n`);
       if (rep.workloads.some((w) => w.error && !w.missing)) process.exitCode = 1;
     });
 }
