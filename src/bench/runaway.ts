@@ -2,7 +2,7 @@
  * The watchdog's stop latency: an XDP program that never returns (bench/runaway) is
  * test-run once with `kernel.iu_time_budget_ms` = N; the kernel's test-run duration minus
  * the budget is the time from the end of the budget to the hook getting control back.
- * Native only (the verifier refuses an unbounded loop). It needs the issue-5 runtime:
+ * Native only (the verifier refuses an unbounded loop). It needs the kernel's watchdog:
  * without the sysctl the stage is skipped before anything is loaded, because on a kernel
  * without the watchdog the program would never return.
  */

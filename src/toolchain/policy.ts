@@ -1,5 +1,5 @@
 /**
- * The safety policy for user crates (issue 3, docs/TOOLCHAIN.md). Three layers:
+ * The safety policy for user crates (docs/TOOLCHAIN.md). Three layers:
  *  1. checks of the build inputs: environment, `.cargo/config*`, the manifest (through
  *     `cargo metadata`), build scripts, dependencies;
  *  2. a cheap token scan of the crate's Rust sources (comments and literals skipped);

@@ -1,4 +1,4 @@
-// Issue 5, runtime safety: native programs sharing one CPU. For 30 s, two processes pinned
+// Runtime safety: native programs sharing one CPU. For 30 s, two processes pinned
 // to CPU 1 run XDP test runs (a program hashing its packet: long enough for timer
 // interrupts to land inside it) and getpgid() calls (counted by a kprobe program), while a
 // second kprobe program counts every timer tick in hard interrupt context, nesting over

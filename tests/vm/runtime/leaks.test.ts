@@ -1,4 +1,4 @@
-// Issue 5, runtime safety: faults leak nothing. 10,000 panics, 1,000 watchdog
+// Runtime safety: faults leak nothing. 10,000 panics, 1,000 watchdog
 // terminations (kernel.iu_time_budget_ms = 1) and 1,000 stack overflows: the counters are
 // exact, /proc/meminfo (MemAvailable, Slab, VmallocUsed, Percpu) is back where it was
 // within a tolerance after the program is unloaded, and on the debug kernel kmemleak finds

@@ -1,4 +1,4 @@
-// Issue 5, runtime safety: what an invocation holds when it ends is released. A program
+// Runtime safety: what an invocation holds when it ends is released. A program
 // that panics or is stopped by the watchdog while holding a bpf_spin_lock (Array and Hash
 // values with SpinLocked<T>, `with_lock` and the `lock()` guard, also a guard leaked with
 // core::mem::forget) leaves the lock free: the next invocation takes it and completes.
@@ -6,7 +6,7 @@
 // reservations keep succeeding and the consumer sees exactly the submitted records.
 // Programs: tests/vm/runtime/native/rt_locks.
 //
-// Without the issue-5 runtime these tests would leave a lock held with interrupts off and
+// Without the runtime's cleanup these tests would leave a lock held with interrupts off and
 // hang the VM, so they skip on it. Even with it, a lock that stays held makes the next run
 // spin in the kernel: the test then hangs instead of failing (the VM run's timeout ends it).
 import { after, test } from "node:test";

@@ -1,4 +1,4 @@
-// Issue 5, runtime safety: an out-of-bounds index, unwrap() on None and an explicit
+// Runtime safety: an out-of-bounds index, unwrap() on None and an explicit
 // panic! each make the program return the hook's default and log
 // "program NAME (id N) panicked at FILE:LINE:COL: MSG" with the file and line of the
 // faulting source line; the program keeps working afterwards.

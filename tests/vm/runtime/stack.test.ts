@@ -1,4 +1,4 @@
-// Issue 5, runtime safety: stack overflows. Unbounded recursion (caught by the entry check
+// Runtime safety: stack overflows. Unbounded recursion (caught by the entry check
 // of every function) and single frames too big for the program stack (28 KiB: ends in the
 // stack's 8 KiB reserve; 64 KiB: jumps past the whole 32 KiB stack into the guard page)
 // each make the program return XDP_ABORTED and log

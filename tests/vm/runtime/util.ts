@@ -1,5 +1,5 @@
 /**
- * Shared helpers of the runtime-safety tests (issue 5): the test images of
+ * Shared helpers of the runtime-safety tests: the test images of
  * tests/vm/runtime/native/* (built on the host by tests/host/runtime/vm-images.test.ts),
  * the runtime's sysctls and fdinfo counters, the kernel log, packets and /proc/meminfo.
  */
@@ -32,14 +32,14 @@ const budgetPath = "/proc/sys/kernel/iu_time_budget_ms";
 const faultLimitPath = "/proc/sys/kernel/iu_fault_limit";
 
 /**
- * The kernel has the runtime of issue 5 (watchdog, program stacks, cleanup of held locks
+ * The kernel has the runtime (watchdog, program stacks, cleanup of held locks
  * and reservations, counters): its sysctl is there. Tests that would hang or crash the old
  * runtime (endless loops, stack overflows, faults holding a spin lock) skip without it.
  */
 export const hasWatchdog = existsSync(budgetPath);
 export const needsWatchdog = hasWatchdog
   ? false
-  : "needs the issue-5 runtime (no /proc/sys/kernel/iu_time_budget_ms: the old runtime would hang or crash)";
+  : "needs the kernel runtime (no /proc/sys/kernel/iu_time_budget_ms: the old runtime would hang or crash)";
 
 function sysctl(path: string): { get(): number; set(v: number): void } {
   return {

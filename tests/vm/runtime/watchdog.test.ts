@@ -1,4 +1,4 @@
-// Issue 5, runtime safety: the watchdog. A program that loops forever is stopped once it
+// Runtime safety: the watchdog. A program that loops forever is stopped once it
 // has run longer than kernel.iu_time_budget_ms, returns the hook's default and is logged
 // "program NAME (id N) stopped: ran longer than the time budget of N ms":
 // - XDP through BPF_PROG_TEST_RUN (looping in its own code, and looping through a helper
