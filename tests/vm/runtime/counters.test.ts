@@ -1,4 +1,4 @@
-// Issue 5, runtime safety: the per-program counters. /proc/PID/fdinfo of a native
+// Runtime safety: the per-program counters. /proc/PID/fdinfo of a native
 // program counts invocations, panics and watchdog stops exactly (iu_invocations,
 // iu_panics, iu_stops, iu_disabled); the loader's `stats()` and `iu prog list` show the
 // same numbers; with kernel.iu_fault_limit = N the program is disabled after N faults (it
