@@ -6,7 +6,13 @@ import { Command } from "commander";
 import { registerBenchCommands } from "./bench.js";
 import { registerEnvCommands } from "./env.js";
 import { registerGenCommands } from "./gen.js";
-import { registerLoaderCommands } from "./loader.js";
+import { registerAttachCommands } from "./attach.js";
+import { registerLinkCommands } from "./link.js";
+import { registerLoadCommands } from "./load.js";
+import { registerMapCommands } from "./map.js";
+import { registerProgCommands } from "./prog.js";
+import { registerRunCommands } from "./run.js";
+import { registerTraceCommands } from "./trace.js";
 import { registerTestCommands } from "./test.js";
 import { registerToolchainCommands } from "./toolchain.js";
 
@@ -16,7 +22,14 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerEnvCommands(program);
-  registerLoaderCommands(program);
+  // the loader's commands, one file per group, in the order `iu --help` lists them
+  registerLoadCommands(program);
+  registerAttachCommands(program);
+  registerProgCommands(program);
+  registerLinkCommands(program);
+  registerMapCommands(program);
+  registerTraceCommands(program);
+  registerRunCommands(program);
   registerToolchainCommands(program);
   registerBenchCommands(program);
   registerGenCommands(program);

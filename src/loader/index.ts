@@ -1,5 +1,6 @@
 /** The loader library: the typed API the `iu` CLI uses (see docs/LOADER.md). */
 export * from "./attr.js";
+export * from "./events.js";
 export * from "./link.js";
 export * from "./map.js";
 export * from "./object.js";

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { IuError } from "../errors.js";
 import { decodeMapInfo, MAP_INFO_SIZE, mapTypeNames, PERCPU_MAP_TYPES, type MapInfo } from "./attr.js";
 import { spinLockedBtf } from "./btf.js";
+import { splitPerCpu } from "./value.js";
 import { IU_MAP_F_SPIN_LOCK, type MapDef } from "../object/image.js";
 import {
   btfLoad,
@@ -131,6 +132,23 @@ export class BpfMap {
   }
   get isPerCpu(): boolean {
     return PERCPU_MAP_TYPES.has(this.info.type);
+  }
+
+  /** A per-CPU map's value as lookup() returns it, split into each possible CPU's value. */
+  perCpuValues(value: Buffer): Buffer[] {
+    return splitPerCpu(value, this.info.valueSize);
+  }
+
+  /**
+   * What update() takes to give every CPU `value` (one map value): per-CPU maps want one
+   * 8-byte-aligned slot per possible CPU; other maps take `value` itself.
+   */
+  valueForAllCpus(value: Buffer): Buffer {
+    if (!this.isPerCpu) return value;
+    const stride = Math.ceil(this.info.valueSize / 8) * 8;
+    const all = Buffer.alloc(this.userValueSize);
+    for (let off = 0; off < all.length; off += stride) value.copy(all, off);
+    return all;
   }
 
   /** Checks the map matches a declaration (what the kernel also checks for native images). */

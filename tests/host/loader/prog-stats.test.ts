@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseProgFdinfo, type ProgInfo, type ProgListEntry } from "../../../src/loader/program.js";
-import { progListRow, progListTable } from "../../../src/cli/loader.js";
+import { progListRow, progListTable } from "../../../src/cli/prog.js";
 
 // The kernel's own lines (kernel/bpf/syscall.c, bpf_prog_show_fdinfo) and the runtime's.
 const kernelLines =

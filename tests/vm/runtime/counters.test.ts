@@ -6,7 +6,7 @@
 // Programs: tests/vm/runtime/native/rt_faults.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { progListRow, progListTable } from "../../../src/cli/loader.js";
+import { progListRow, progListTable } from "../../../src/cli/prog.js";
 import { BpfProgram, IuObject } from "../../../src/loader/index.js";
 import { iuJson } from "../loader/util.js";
 import {
