@@ -4,13 +4,13 @@
  */
 import {
   decodeProgInfo,
-  ProgType,
   PROG_INFO_MAP_IDS,
   PROG_INFO_NR_MAP_IDS,
   PROG_INFO_SIZE,
   progTypeNames,
 } from "./attr.js";
 import type { ProgInfo } from "./attr.js";
+import { hookOfProgType } from "./hooks/index.js";
 import { readFileSync } from "node:fs";
 import {
   addr,
@@ -224,9 +224,9 @@ export class BpfProgram {
 
   /** BPF_PROG_TEST_RUN: XDP / tc take `data` (a packet), raw tracepoints take `ctx` (u64 args). */
   testRun(o: TestRunOptions): TestRunResult {
-    // The raw tracepoint runner refuses repeat, data and ctx_out (net/bpf/test_run.c):
-    // it runs once with the u64 args from ctx_in.
-    if (this.type === ProgType.RAW_TRACEPOINT)
+    // Some runners (raw tracepoints) refuse repeat, data and ctx_out: they run once
+    // with ctx_in.
+    if (hookOfProgType(this.type)?.testRunCtxOnly)
       return progTestRun(this.fd, { ...o, repeat: 0, ctxOutSize: 0 });
     return progTestRun(this.fd, o);
   }

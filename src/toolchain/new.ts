@@ -7,13 +7,14 @@ import { mkdirSync, readFileSync, realpathSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { IuError } from "../errors.js";
 import { repoRoot } from "../env/paths.js";
+import { hooks } from "../loader/hooks/index.js";
 import { lexists, writeFileNoFollow } from "./output.js";
 
-export const PROGRAM_TYPES = ["xdp", "tc", "kprobe", "tracepoint", "raw_tracepoint", "perf_event"] as const;
-export type ProgramTypeName = (typeof PROGRAM_TYPES)[number];
+/** `--type` names, one per hook kind: each hook names its template (`src/<type>.rs.tmpl`). */
+export const PROGRAM_TYPES: readonly string[] = hooks.map((h) => h.template);
 
 export function newProgram(path: string, type: string, sdkDir = join(repoRoot, "sdk")): string[] {
-  if (!(PROGRAM_TYPES as readonly string[]).includes(type))
+  if (!PROGRAM_TYPES.includes(type))
     throw new IuError(`unknown program type "${type}". Use one of: ${PROGRAM_TYPES.join(", ")}`);
   const dir = resolve(path);
   const name = basename(dir);

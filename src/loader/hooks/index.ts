@@ -1,0 +1,54 @@
+/**
+ * The registry of hook kinds: every hook's module, and the lookups `link.ts`, `iu new`
+ * and the program wrapper use instead of switching on a kind or a program type. Adding
+ * a hook kind is one module next to this file and one entry in `hooks` (ARCHITECTURE.md,
+ * "Adding a hook kind").
+ */
+import { kprobe } from "./kprobe.js";
+import { perfEvent } from "./perf_event.js";
+import { rawTracepoint } from "./raw_tracepoint.js";
+import { tc } from "./tc.js";
+import { tracepoint } from "./tracepoint.js";
+import type { Hook, HookTarget } from "./types.js";
+import { xdp } from "./xdp.js";
+
+export type { Hook, HookLinkInfo } from "./types.js";
+
+/** Every hook kind, in the order help texts and `iu new --type` list them. */
+export const hooks = [xdp, tc, kprobe, tracepoint, rawTracepoint, perfEvent] as const;
+
+type TargetOf<H> = H extends Hook<infer T extends HookTarget> ? T : never;
+
+/** An attach target of any hook kind, told apart by `kind`. */
+export type Target = TargetOf<(typeof hooks)[number]>;
+
+const all: readonly Hook<Target>[] = hooks;
+
+const byKind = new Map(all.map((h) => [h.kind, h]));
+const byPrefix = new Map(all.flatMap((h) => h.prefixes.map((p) => [p, h] as const)));
+const byProgType = new Map(all.flatMap((h) => h.progTypes.map((p) => [p, h] as const)));
+
+/** The hook of a target. */
+export function hookOf<T extends Target>(t: T): Hook<T> {
+  return byKind.get(t.kind) as Hook<T>;
+}
+
+/** The hook a `KIND` word of `KIND:ARGS` selects. */
+export function hookByPrefix(prefix: string): Hook<Target> | undefined {
+  return byPrefix.get(prefix);
+}
+
+/** The hook that takes programs of type `progType`. */
+export function hookOfProgType(progType: number): Hook<Target> | undefined {
+  return byProgType.get(progType);
+}
+
+/** The hook `iu new --type NAME` starts a program for. */
+export function hookOfTemplate(name: string): Hook<Target> | undefined {
+  return all.find((h) => h.template === name);
+}
+
+/** Every target syntax, for help texts and errors. */
+export function targetSyntax(): string {
+  return all.flatMap((h) => h.syntax).join(", ");
+}
