@@ -1,11 +1,18 @@
 /** `iu map`: list, dump, lookup, update, delete and stream the records of BPF maps. */
 import { type Command, Option } from "commander";
 import { IuError } from "../errors.js";
-import { BpfMap, formatBytes, hexBytes, openEventReader, parseBytes } from "../loader/index.js";
+import { BpfMap, formatBytes, hexBytes, openEventReader, parseBytes, UpdateFlags } from "../loader/index.js";
 import { err, int, json, jsonOpt, out, streamUntilStopped } from "./output.js";
 
 /** How often `iu map events` looks at the rings when they were empty (ms). */
 const EVENTS_POLL_MS = 50;
+
+/** `--flags` of `iu map update`. */
+const updateFlags: Record<string, number> = {
+  any: UpdateFlags.ANY,
+  noexist: UpdateFlags.NOEXIST,
+  exist: UpdateFlags.EXIST,
+};
 
 /** One map of `iu map list` and of `iu load`'s summary. */
 export function describeMap(m: BpfMap) {
@@ -129,7 +136,7 @@ export function registerMapCommands(program: Command): void {
       withMap(ref, (m) => {
         const k = parseBytes(keyText, m.info.keySize, "key");
         const v = m.valueForAllCpus(parseBytes(valueText, m.info.valueSize, "value"));
-        m.update(k, v, { any: 0, noexist: 1, exist: 2 }[o.flags] ?? 0);
+        m.update(k, v, updateFlags[o.flags] ?? UpdateFlags.ANY);
         if (o.json) return json({ updated: entryJson(m, k, v) });
         out(`updated map ${m.id}: ${entryText(m, k, v)}`);
       }),
