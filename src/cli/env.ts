@@ -136,7 +136,16 @@ export function registerEnvCommands(program: Command): void {
     .option("--vm-only", "only the tests that run inside the VM")
     .option("--filter <pattern>", "only test files whose path contains this")
     .option("--flavour <name>", "kernel flavour for the in-VM tests (debug: KASAN, lockdep, kmemleak)")
-    .action(async (o: { hostOnly?: boolean; vmOnly?: boolean; filter?: string; flavour?: string }) => {
-      process.exitCode = await runAllTests(o);
-    });
+    .option("--prepare-only", "only build the tests' inputs (to run single test files by hand after)")
+    .action(
+      async (o: {
+        hostOnly?: boolean;
+        vmOnly?: boolean;
+        filter?: string;
+        flavour?: string;
+        prepareOnly?: boolean;
+      }) => {
+        process.exitCode = await runAllTests(o);
+      },
+    );
 }

@@ -1,17 +1,18 @@
 /**
- * The test command's engine. Host tests (tests/host, node:test) run first; they may boot
- * VMs of their own for what must be seen from outside (exit codes, panics, timeouts). Then
- * the in-VM tests (tests/vm) run together in one boot of the project's kernel. The run ends
- * with one "N passed, N failed" line over both.
+ * The test command's engine. One prepare step builds every input the tests need
+ * (src/testing/inputs.ts); then host tests (tests/host, node:test) run; they may boot VMs
+ * of their own for what must be seen from outside (exit codes, panics, timeouts). Then the
+ * in-VM tests (tests/vm) run together in one boot of the project's kernel, each suite's
+ * count of tests that ran is printed, and a suite that ran none fails the run. The run
+ * ends with one "N passed, N failed" line over both.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { repoRoot } from "../env/paths.js";
 import { runVm, reportVmResult } from "../env/vm.js";
-import { buildKernel } from "../env/kernel.js";
-import { buildSamples } from "../toolchain/samples.js";
-import { prepareAll as buildBenchPrograms } from "../bench/host.js";
+import { prepareTestInputs } from "./inputs.js";
+import { checkSuites, formatSuiteLine, suiteOf } from "./suites.js";
 
 export interface TestRunOptions {
   hostOnly?: boolean;
@@ -19,6 +20,8 @@ export interface TestRunOptions {
   filter?: string;
   /** Kernel flavour for the in-VM tests (e.g. "debug": KASAN, lockdep, kmemleak). */
   flavour?: string;
+  /** Only build the tests' inputs (for running test files by hand afterwards). */
+  prepareOnly?: boolean;
 }
 
 /** Compiled test files under dist/tests/<kind> and the adversarial suite's dist/tests/adversarial/<kind>. */
@@ -48,7 +51,15 @@ export function tallyOf(output: string): Tally {
   return { passed: num("pass"), failed: num("fail"), skipped: num("skipped") };
 }
 
-const nodeTestArgs = ["--test", "--test-reporter=spec", "--test-concurrency=1"];
+const nodeTestArgs = [
+  "--test",
+  "--test-reporter=spec",
+  "--test-reporter-destination=stdout",
+  // one "== suite DIR: N ran" line per suite at the end (src/testing/reporter.ts)
+  `--test-reporter=${join(repoRoot, "dist", "src", "testing", "reporter.js")}`,
+  "--test-reporter-destination=stdout",
+  "--test-concurrency=1",
+];
 
 function runHostTests(files: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -66,6 +77,9 @@ function runHostTests(files: string[]): Promise<{ code: number; output: string }
 }
 
 export async function runAllTests(opts: TestRunOptions): Promise<number> {
+  process.stdout.write("== preparing the tests' inputs\n");
+  await prepareTestInputs({ flavour: opts.flavour, log: (l) => process.stdout.write(`${l}\n`) });
+  if (opts.prepareOnly) return 0;
   const total: Tally = { passed: 0, failed: 0, skipped: 0 };
   const add = (t: Tally) => {
     total.passed += t.passed;
@@ -87,11 +101,7 @@ export async function runAllTests(opts: TestRunOptions): Promise<number> {
     const files = testFiles("vm", opts.filter);
     process.stdout.write(`== in-VM tests (${files.length} files, one boot)\n`);
     if (files.length) {
-      await buildKernel({ flavour: opts.flavour });
-      // The in-VM tests load the samples' signed images from their default outputs.
-      for (const b of buildSamples()) process.stdout.write(`built ${b.name}: ${b.size} bytes\n`);
-      // ...and the benchmark programs with their eBPF twins for the bench smoke test.
-      process.stdout.write(`built ${buildBenchPrograms().length} benchmark workloads\n`);
+      // the prepare step built the kernel of this flavour
       const r = await runVm(["node", ...nodeTestArgs, ...files], {
         smp: 2,
         memMiB: 2048,
@@ -105,6 +115,16 @@ export async function runAllTests(opts: TestRunOptions): Promise<number> {
       if (reportVmResult(r, 3600) !== 0 && t.failed === 0) {
         process.stdout.write("in-VM tests: the VM run failed (see above)\n");
         bad = true;
+        total.failed++;
+      }
+      const suites = checkSuites(
+        files.map((f) => suiteOf(f, repoRoot)),
+        r.output,
+      );
+      process.stdout.write("\nin-VM tests per suite:\n");
+      for (const s of suites.tallies) process.stdout.write(`${formatSuiteLine(s)}\n`);
+      for (const s of suites.empty) {
+        process.stdout.write(`in-VM suite ${s} ran no test: counted as a failure\n`);
         total.failed++;
       }
     }
