@@ -6,9 +6,17 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { IuObject } from "../../../src/loader/index.js";
-import { XDP_PASS, assertHealthy, frame, image, LogMark, skipFor, u32Key } from "../../vm/runtime/util.js";
+import {
+  XDP_PASS,
+  assertHealthy,
+  frame,
+  image,
+  LogMark,
+  skipUnlessVm,
+  u32Key,
+} from "../../vm/runtime/util.js";
 
-const skip = skipFor("rt_locks");
+const skip = skipUnlessVm;
 let obj: IuObject | undefined;
 after(() => obj?.close());
 

@@ -14,7 +14,7 @@ import {
   image,
   logFlooded,
   needsWatchdog,
-  skipFor,
+  skipUnlessVm,
   sleep,
   u32Key,
   u64,
@@ -23,7 +23,7 @@ import {
 
 test(
   "a kprobe looping forever in every CPU's timer interrupt is contained: one CPU stays free, the others are stopped",
-  { skip: skipFor("rt_allcpus") || needsWatchdog },
+  { skip: skipUnlessVm || needsWatchdog },
   async () => {
     const obj = IuObject.open(image("rt_allcpus")).load();
     try {

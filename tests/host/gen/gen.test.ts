@@ -2,13 +2,14 @@
 // `iu build` inside a program that uses it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, cacheDir } from "../../../src/env/paths.js";
 import { genTracepoint, parseTracepointFormat } from "../../../src/gen/tracepoint.js";
 import { genBtf } from "../../../src/gen/btf.js";
 import { build } from "../../../src/toolchain/build.js";
+import { requireInput } from "../../../src/testing/inputs.js";
 
 const fixtures = join(repoRoot, "tests", "host", "gen", "fixtures");
 const fmt = (n: string) => join(fixtures, `${n}.format`);
@@ -42,28 +43,26 @@ test("generated tracepoint accessors", () => {
   assert.throws(() => genTracepoint("nonsense"), /CATEGORY\/NAME/);
 });
 
-test(
-  "generated code builds in a program (tracepoints + BTF task_struct)",
-  { skip: existsSync(vmlinux) ? false : `no ${vmlinux}` },
-  () => {
-    const dir = mkdtempSync(join(tmpdir(), "iu-gen-"));
-    mkdirSync(join(dir, "src"));
-    writeFileSync(
-      join(dir, "Cargo.toml"),
-      `[package]\nname = "gentest"\nversion = "0.1.0"\nedition = "2024"\n\n[dependencies]\niu = { path = "${join(repoRoot, "sdk")}" }\n`,
-    );
-    const tp =
-      genTracepoint("sched/sched_process_exec", { formatFile: fmt("sched_process_exec") }) +
-      genTracepoint("syscalls/sys_enter_openat", { formatFile: fmt("sys_enter_openat") });
-    const btf = genBtf(["task_struct"], { btf: vmlinux });
-    assert.match(btf, /pub fn real_parent\(&self\) -> Option<TaskStruct>/);
-    assert.match(btf, /pub fn comm\(&self\) -> Option<\[u8; 16\]>/);
-    assert.match(btf, /pub fn tgid\(&self\) -> Option<i32>/);
-    writeFileSync(join(dir, "src", "tp.rs"), tp);
-    writeFileSync(join(dir, "src", "kernel.rs"), btf);
-    writeFileSync(
-      join(dir, "src", "lib.rs"),
-      `#![no_std]
+test("generated code builds in a program (tracepoints + BTF task_struct)", () => {
+  requireInput(vmlinux, "the built kernel, for its BTF");
+  const dir = mkdtempSync(join(tmpdir(), "iu-gen-"));
+  mkdirSync(join(dir, "src"));
+  writeFileSync(
+    join(dir, "Cargo.toml"),
+    `[package]\nname = "gentest"\nversion = "0.1.0"\nedition = "2024"\n\n[dependencies]\niu = { path = "${join(repoRoot, "sdk")}" }\n`,
+  );
+  const tp =
+    genTracepoint("sched/sched_process_exec", { formatFile: fmt("sched_process_exec") }) +
+    genTracepoint("syscalls/sys_enter_openat", { formatFile: fmt("sys_enter_openat") });
+  const btf = genBtf(["task_struct"], { btf: vmlinux });
+  assert.match(btf, /pub fn real_parent\(&self\) -> Option<TaskStruct>/);
+  assert.match(btf, /pub fn comm\(&self\) -> Option<\[u8; 16\]>/);
+  assert.match(btf, /pub fn tgid\(&self\) -> Option<i32>/);
+  writeFileSync(join(dir, "src", "tp.rs"), tp);
+  writeFileSync(join(dir, "src", "kernel.rs"), btf);
+  writeFileSync(
+    join(dir, "src", "lib.rs"),
+    `#![no_std]
 use iu::prelude::*;
 mod kernel;
 mod tp;
@@ -89,8 +88,7 @@ fn on_open(ctx: &TracepointContext) -> u32 {
 }
 iu::tracepoint!(on_open, SysEnterOpenat::TRACEPOINT_STR);
 `.replace("SysEnterOpenat::TRACEPOINT_STR", '"syscalls/sys_enter_openat"'),
-    );
-    const r = build(dir, {});
-    assert.deepEqual(r.image.programs.map((p) => p.name).sort(), ["on_exec", "on_open"]);
-  },
-);
+  );
+  const r = build(dir, {});
+  assert.deepEqual(r.image.programs.map((p) => p.name).sort(), ["on_exec", "on_open"]);
+});

@@ -1,23 +1,15 @@
-// Builds the kernel test images on the host (fast), for the in-VM test
-// tests/vm/kernel/native-kernel.test.ts.
+// The kernel test images the prepare step built (tests/fixtures/kernel: hand-made, signed,
+// mutated) for the in-VM test tests/vm/kernel/native-kernel.test.ts: all there, from the
+// current sources and signing certificate (the directory is named by their hash).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { buildFixtures, fixtureDir, fixturesReady, keysDir } from "../../vm/kernel/fixtures.js";
+import { FIXTURE_FUZZ_COUNT, requireFixtures } from "../../../src/testing/inputs.js";
 
-const tools = ["clang", "ld.lld", "openssl", "python3", "gcc"].every(
-  (t) => spawnSync("sh", ["-c", `command -v ${t}`]).status === 0,
-);
-const skip =
-  !tools || !existsSync(join(keysDir, "signing-key.pem"))
-    ? "needs clang, ld.lld, openssl, python3, gcc and the signing key (iu setup)"
-    : false;
-
-test("kernel test images: hand-made, signed, mutated (tests/fixtures/kernel)", { skip }, () => {
-  const dir = fixtureDir();
-  if (!fixturesReady(dir, 1000)) buildFixtures(dir, 1000);
-  for (const f of ["good.iu", "badsym.iu", "good-wx.iu", "good-untrusted.iu", "iutest", "fuzz/00999.iu"])
-    assert.ok(existsSync(join(dir, f)), f);
+test("kernel test images: hand-made, signed, mutated (tests/fixtures/kernel)", () => {
+  const dir = requireFixtures();
+  const last = `fuzz/${String(FIXTURE_FUZZ_COUNT - 1).padStart(5, "0")}.iu`;
+  for (const f of ["good.iu", "badsym.iu", "good-wx.iu", "good-untrusted.iu", "adv-hooks.iu", "iutest", last])
+    assert.ok(existsSync(join(dir, f)), `${join(dir, f)} missing: the fixture build is incomplete`);
 });

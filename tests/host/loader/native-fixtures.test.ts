@@ -1,33 +1,24 @@
-// The loader's native test programs (tests/vm/loader/native/*) build and sign with the
-// toolchain, here on the host, so the in-VM tests that follow find their images (the VM's
-// root is read-only: no Rust build can run inside it).
+// The loader's native test programs (tests/vm/loader/native/*), as the prepare step built
+// and signed them with the toolchain on the host for the in-VM tests (the VM's root is
+// read-only: no Rust build can run inside it): signed, well-formed, and declaring what the
+// VM tests expect.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
-import { build } from "../../../src/toolchain/build.js";
+import { nativeTestCrates } from "../../../src/testing/inputs.js";
+import { assertPreparedImage } from "../../helpers/prepared.js";
 
 const root = join(repoRoot, "tests", "vm", "loader", "native");
-const crates = existsSync(root)
-  ? readdirSync(root).filter((d) => existsSync(join(root, d, "Cargo.toml")))
-  : [];
 
-for (const name of crates) {
-  test(`native test program ${name} builds, signs, and declares what the VM tests expect`, () => {
-    const r = build(join(root, name));
-    assert.equal(r.out, join(root, name, "target", "iu", `${name}.iu`));
-    assert.deepEqual(r.image.problems, []);
-    assert.ok(r.image.signature, "signed");
-    assert.equal(r.image.programs.length, 1);
-    assert.equal(r.image.maps.length, 1);
+for (const dir of nativeTestCrates().filter((d) => d.startsWith(root + "/"))) {
+  const name = dir.slice(root.length + 1);
+  test(`native test program ${name} is built, signed, and declares what the VM tests expect`, () => {
+    const image = assertPreparedImage(dir);
+    assert.equal(image.programs.length, 1);
+    assert.equal(image.maps.length, 1);
     assert.deepEqual(
-      [
-        r.image.maps[0].mapType,
-        r.image.maps[0].keySize,
-        r.image.maps[0].valueSize,
-        r.image.maps[0].maxEntries,
-      ],
+      [image.maps[0].mapType, image.maps[0].keySize, image.maps[0].valueSize, image.maps[0].maxEntries],
       [2, 4, 8, 1],
     );
   });

@@ -1,18 +1,16 @@
-// Builds the test programs of the runtime-safety suite (tests/vm/runtime/native/*) on the
-// host, where the VM's tests find them (the VM has a read-only root and compiles slowly
-// under TCG). `iu test-all --filter runtime` runs this first, then tests/vm/runtime.
+// The test programs of the runtime-safety suite (tests/vm/runtime/native/*), as the
+// prepare step built them on the host for the VM's tests: signed, following the image
+// format, and not older than their sources.
 import { test } from "node:test";
-import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
-import { build } from "../../../src/toolchain/build.js";
+import { nativeTestCrates } from "../../../src/testing/inputs.js";
+import { assertPreparedImage } from "../../helpers/prepared.js";
 
-const native = join(repoRoot, "tests", "vm", "runtime", "native");
+const root = join(repoRoot, "tests", "vm", "runtime", "native");
 
-for (const name of readdirSync(native)) {
-  test(`build tests/vm/runtime/native/${name}`, () => {
-    const r = build(join(native, name), {});
-    assert.deepEqual(r.image.problems, []);
+for (const dir of nativeTestCrates().filter((d) => d.startsWith(root + "/"))) {
+  test(`tests/vm/runtime/native/${dir.slice(root.length + 1)}: prepared, signed, well-formed`, () => {
+    assertPreparedImage(dir);
   });
 }

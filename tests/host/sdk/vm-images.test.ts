@@ -1,45 +1,39 @@
-// Builds what the samples' in-VM tests need and the VM (read-only root, slow clang under
-// TCG) should not build itself: the native programs of tests/vm/samples/native/* and the
-// eBPF twins of samples/*/*.bpf.c (to samples/NAME/target/twin/, used by
-// tests/vm/samples/util.ts when newer than their source and built with the same -D
-// defines; tracex5's offset comes from the built kernel's BTF).
+// What the samples' in-VM tests need and the VM (read-only root, slow clang under TCG)
+// does not build itself, as the prepare step built it (src/testing/inputs.ts): the native
+// programs of tests/vm/samples/native/*, checked here; and the eBPF twins of
+// samples/*/*.bpf.c, compiled here again into a scratch directory (tracex5's offset from
+// the built kernel's BTF) to show they compile with the same arguments and defines.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { cacheDir, repoRoot } from "../../../src/env/paths.js";
-import { genBtf } from "../../../src/gen/btf.js";
-import { build } from "../../../src/toolchain/build.js";
-import { prebuiltTwin, twinClangArgs } from "../../vm/samples/util.js";
+import {
+  nativeTestCrates,
+  requireTwin,
+  sampleTwins,
+  twinClangArgs,
+  twinDefines,
+} from "../../../src/testing/inputs.js";
+import { assertPreparedImage } from "../../helpers/prepared.js";
 
 const native = join(repoRoot, "tests", "vm", "samples", "native");
+const vmlinux = join(cacheDir(), "kernel", "build", "vmlinux");
+const noClang = spawnSync("clang", ["--version"]).status !== 0 && "clang is not installed";
 
-for (const name of readdirSync(native)) {
-  test(`build tests/vm/samples/native/${name}`, () => {
-    const r = build(join(native, name), {});
-    assert.deepEqual(r.image.problems, []);
+for (const dir of nativeTestCrates().filter((d) => d.startsWith(native + "/"))) {
+  test(`build tests/vm/samples/native/${dir.slice(native.length + 1)}: prepared, signed, well-formed`, () => {
+    assertPreparedImage(dir);
   });
 }
 
-const samples = join(repoRoot, "samples");
-const vmlinux = join(cacheDir(), "kernel", "build", "vmlinux");
-const twins = readdirSync(samples).flatMap((s) =>
-  existsSync(join(samples, s, `${s}.bpf.c`)) ? [[s, `${s}.bpf.c`] as const] : [],
-);
-
-for (const [sample, file] of twins) {
-  test(`compile the eBPF twin samples/${sample}/${file}`, { skip: spawnSync("clang", ["--version"]).status !== 0 && "no clang" }, () => {
-    const defines: string[] = [];
-    if (/TASK_STACK_OFF/.test(readFileSync(join(samples, sample, file), "utf8"))) {
-      // tracex5: offsetof(task_struct, stack) from the project kernel's BTF (the VM test
-      // asks for the twin built with the offset of the running kernel's BTF).
-      if (!existsSync(vmlinux)) return;
-      const code = genBtf(["task_struct"], { btf: vmlinux, fields: ["stack"] });
-      defines.push(`TASK_STACK_OFF=${/wrapping_add\((\d+)\)/.exec(code)![1]}`);
-    }
-    const out = prebuiltTwin(sample, file, defines);
-    mkdirSync(dirname(out), { recursive: true });
+for (const { sample, file } of sampleTwins()) {
+  test(`compile the eBPF twin samples/${sample}/${file}`, { skip: noClang }, () => {
+    const defines = twinDefines(sample, file, vmlinux);
+    requireTwin(sample, file, defines);
+    const out = join(mkdtempSync(join(tmpdir(), "iu-twin-")), file.replace(/\.c$/, ".o"));
     const r = spawnSync("clang", twinClangArgs(sample, file, out, defines), { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
   });

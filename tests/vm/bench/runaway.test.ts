@@ -1,7 +1,7 @@
 // iu bench's watchdog stage in the VM: both never-returning programs of bench/runaway are
 // stopped at the time budget, return XDP_ABORTED and are counted in iu_stops. Skipped on
 // a kernel without the watchdog (the stage never loads the image there: it would hang).
-// The image is built on the host beforehand (`iu bench --build-only`).
+// The image is built on the host beforehand by the test harness's prepare step.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -12,19 +12,19 @@ import {
   runawayImagePath,
   runRunaway,
 } from "../../../src/bench/runaway.js";
+import { requireInput } from "../../../src/testing/inputs.js";
 
 const inVm = process.getuid?.() === 0 && existsSync("/sys/fs/bpf");
 const skip = !inVm
   ? "needs the VM (root, bpffs): run through iu test-all"
   : !hasWatchdog()
     ? `no watchdog in this kernel (${BUDGET_SYSCTL} missing)`
-    : !existsSync(runawayImagePath())
-      ? `not built: ${runawayImagePath()} (run iu bench --build-only on the host)`
-      : false;
+    : false;
 
 test("bench runaway: a program that never returns is stopped after the budget", { skip }, () => {
   const before = readFileSync(BUDGET_SYSCTL, "utf8").trim();
-  const r = runRunaway({ image: runawayImagePath(), budgetsMs: [5], reps: 2 }, () => {});
+  const image = requireInput(runawayImagePath(), "iu build bench/runaway");
+  const r = runRunaway({ image, budgetsMs: [5], reps: 2 }, () => {});
   assert.equal(r.skipped, undefined);
   for (const c of r.canaries ?? []) assert.ok(c.stopped, `the bounded canary for ${c.program} was stopped`);
   assert.deepEqual(

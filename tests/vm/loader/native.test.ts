@@ -9,6 +9,8 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
+import { crateImage, requireInput, sampleImage } from "../../../src/testing/inputs.js";
+import { sampleDirs } from "../../../src/toolchain/samples.js";
 import {
   attach,
   BpfMap,
@@ -21,12 +23,15 @@ import {
 } from "../../../src/loader/index.js";
 import { bpffsDir, bpftool, compileFixture, getpid, iu, iuJson, inVm, sleep } from "./util.js";
 
-const helloImage = join(repoRoot, "samples", "hello", "target", "iu", "hello.iu");
+const helloImage = sampleImage("hello");
 
-/** Why native tests cannot run here, or false. */
+/**
+ * Why native tests cannot run here, or false: outside the VM, or a kernel without native
+ * images. A missing image is no reason: the tests that need it fail naming it.
+ */
 function nativeSkip(): string | false {
   if (!inVm) return "needs the VM (root, bpffs, tracefs): run through iu test-all";
-  if (!existsSync(helloImage)) return `no ${helloImage}: build it on the host first (iu build samples/hello)`;
+  if (!existsSync(helloImage)) return false;
   try {
     const obj = IuObject.open(helloImage).load();
     obj.close();
@@ -37,13 +42,15 @@ function nativeSkip(): string | false {
     return false; // other failures are real test failures, reported by the tests below
   }
 }
+/** The hello sample's image; throws naming it when the prepare step did not build it. */
+const hello = (): string => requireInput(helloImage, "iu build samples/hello");
 const skip = nativeSkip();
 
 test(
   "hello: load, attach at syscalls/sys_enter_getpid, the caller's pid in trace output",
   { skip },
   async () => {
-    const obj = IuObject.open(helloImage).load();
+    const obj = IuObject.open(hello()).load();
     const reader = new TraceReader({ pollMs: 20 });
     try {
       const p = obj.program("hello");
@@ -67,7 +74,7 @@ test(
 );
 
 test("iu load --attach in the foreground prints trace output and unloads on SIGINT", { skip }, async () => {
-  const child = spawn(process.execPath, [join(repoRoot, "bin", "iu.js"), "load", helloImage, "--attach"], {
+  const child = spawn(process.execPath, [join(repoRoot, "bin", "iu.js"), "load", hello(), "--attach"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -95,7 +102,7 @@ test("iu load --pin --attach returns; the pins keep it alive; removing them unlo
   const dir = bpffsDir("iu-native");
   const r = iuJson<{ programs: { id: number; name: string }[]; pinned: string[] }>(
     "load",
-    helloImage,
+    hello(),
     "--pin",
     dir,
     "--attach",
@@ -115,14 +122,14 @@ test("iu load --pin --attach returns; the pins keep it alive; removing them unlo
 });
 
 test("iu run on a native tracepoint program reports the kernel's answer", { skip }, () => {
-  const r = iu("run", helloImage);
+  const r = iu("run", hello());
   // test_run is not implemented for tracepoint programs (eBPF neither): ENOTSUPP/EINVAL
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /BPF_PROG_TEST_RUN failed: E\w+/);
 });
 
 test("the kernel's refusals arrive as SysError with errno and log", { skip }, () => {
-  const image = readFileSync(helloImage);
+  const image = readFileSync(hello());
   const load = (img: Buffer, entry = "hello", mapFds: number[] = []) =>
     BpfProgram.loadNative({ image: img, entry, progType: ProgType.TRACEPOINT, mapFds });
   const refuses = (fn: () => unknown, what: string) =>
@@ -149,13 +156,12 @@ test("the kernel's refusals arrive as SysError with errno and log", { skip }, ()
   again.close();
 });
 
-test("every sample image found loads: its maps are created, every program loads", { skip }, () => {
-  const samples = join(repoRoot, "samples");
+test("every sample's image loads: its maps are created, every program loads", { skip }, () => {
   const failed: string[] = [];
   let loaded = 0;
-  for (const s of readdirSync(samples)) {
-    const dir = join(samples, s, "target", "iu");
-    if (!existsSync(dir)) continue;
+  for (const s of sampleDirs()) {
+    requireInput(crateImage(s), `iu build ${s}`);
+    const dir = join(s, "target", "iu");
     for (const f of readdirSync(dir).filter((x) => x.endsWith(".iu"))) {
       try {
         const obj = IuObject.open(join(dir, f)).load();
@@ -173,15 +179,13 @@ test("every sample image found loads: its maps are created, every program loads"
 });
 
 /** A loader test program built on the host: tests/vm/loader/native/NAME/target/iu/NAME.iu. */
-function fixture(name: string): { path: string; skip: string | false } {
-  const path = join(repoRoot, "tests", "vm", "loader", "native", name, "target", "iu", `${name}.iu`);
-  if (skip) return { path, skip };
-  if (!existsSync(path))
-    return {
-      path,
-      skip: `no ${path}: build it on the host first (iu build ${join("tests", "vm", "loader", "native", name)})`,
-    };
-  return { path, skip: false };
+function fixture(name: string): { readonly path: string } {
+  const crate = join(repoRoot, "tests", "vm", "loader", "native", name);
+  return {
+    get path() {
+      return requireInput(crateImage(crate), `iu build tests/vm/loader/native/${name}`);
+    },
+  };
 }
 
 const xdpTx = fixture("iu-xdp-tx");
@@ -189,7 +193,7 @@ const count = fixture("iu-count");
 
 test(
   "native XDP through iu run and the library: XDP_TX, addresses swapped, map counts runs",
-  { skip: xdpTx.skip },
+  { skip },
   () => {
     const pkt = Buffer.alloc(64, 0);
     Buffer.from("aabbccddeeff", "hex").copy(pkt, 0);
@@ -225,29 +229,25 @@ test(
   },
 );
 
-test(
-  "native kprobe counts getpid calls; iu map dump and bpftool read the same count",
-  { skip: count.skip },
-  () => {
-    const obj = IuObject.open(count.path).load();
-    try {
-      assert.deepEqual(obj.attach(), [{ program: "iu_count", target: "kprobe:__x64_sys_getpid" }]);
-      for (let i = 0; i < 50; i++) getpid();
-      obj.links.get("iu_count")!.close();
-      const m = obj.map("COUNTS");
-      const n = m.lookup(Buffer.alloc(4))!.readBigUInt64LE();
-      assert.ok(n >= 50n, `count ${n}`);
-      const dump = iuJson<{ entries: { value: { int: string } }[] }>("map", "dump", String(m.id));
-      assert.equal(dump.entries[0].value.int, n.toString());
-      const bt = bpftool("map", "dump", "id", String(m.id)) as { value: string[] }[];
-      assert.equal(Buffer.from(bt[0].value.map((h) => Number(h))).readBigUInt64LE(), n);
-    } finally {
-      obj.close();
-    }
-  },
-);
+test("native kprobe counts getpid calls; iu map dump and bpftool read the same count", { skip }, () => {
+  const obj = IuObject.open(count.path).load();
+  try {
+    assert.deepEqual(obj.attach(), [{ program: "iu_count", target: "kprobe:__x64_sys_getpid" }]);
+    for (let i = 0; i < 50; i++) getpid();
+    obj.links.get("iu_count")!.close();
+    const m = obj.map("COUNTS");
+    const n = m.lookup(Buffer.alloc(4))!.readBigUInt64LE();
+    assert.ok(n >= 50n, `count ${n}`);
+    const dump = iuJson<{ entries: { value: { int: string } }[] }>("map", "dump", String(m.id));
+    assert.equal(dump.entries[0].value.int, n.toString());
+    const bt = bpftool("map", "dump", "id", String(m.id)) as { value: string[] }[];
+    assert.equal(Buffer.from(bt[0].value.map((h) => Number(h))).readBigUInt64LE(), n);
+  } finally {
+    obj.close();
+  }
+});
 
-test("an eBPF program (clang) and a native program update one shared map", { skip: count.skip }, () => {
+test("an eBPF program (clang) and a native program update one shared map", { skip }, () => {
   const dir = bpffsDir("iu-shared");
   const m = BpfMap.create({ name: "counts", mapType: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 });
   let obj: IuObject | undefined;
@@ -305,46 +305,40 @@ test("an eBPF program (clang) and a native program update one shared map", { ski
   }
 });
 
-const ringbufImage = join(repoRoot, "samples", "ringbuf_events", "target", "iu", "ringbuf_events.iu");
-
-test(
-  "iu map events streams a native program's ring buffer records",
-  {
-    skip: skip || (existsSync(ringbufImage) ? false : `no ${ringbufImage}: iu build samples/ringbuf_events`),
-  },
-  async () => {
-    const obj = IuObject.open(ringbufImage).load();
-    obj.attach();
-    const events = obj.map("EVENTS");
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, "bin", "iu.js"), "map", "events", String(events.id), "--json", "--timeout", "300"],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const closed = new Promise((r) => child.on("close", r));
-    try {
-      for (let i = 0; i < 600 && !/reading map/.test(stderr); i++) await sleep(100);
-      assert.match(stderr, /reading map \d+ \(EVENTS, ringbuf\)/);
-      const trueComm = Buffer.from("true").toString("hex");
-      for (let i = 0; i < 100 && !stdout.includes(trueComm); i++) {
-        spawnSync("/bin/true");
-        await sleep(100);
-      }
-      const recs = stdout
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { length: number; hex: string });
-      const exec = recs.find((r) => r.hex.startsWith("01000000") && r.hex.slice(32).startsWith(trueComm));
-      assert.ok(exec, stdout + stderr);
-      assert.equal(exec.length, 32);
-    } finally {
-      child.kill("SIGINT");
-      await closed;
-      obj.close();
+test("iu map events streams a native program's ring buffer records", { skip }, async () => {
+  const obj = IuObject.open(
+    requireInput(sampleImage("ringbuf_events"), "iu build samples/ringbuf_events"),
+  ).load();
+  obj.attach();
+  const events = obj.map("EVENTS");
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, "bin", "iu.js"), "map", "events", String(events.id), "--json", "--timeout", "300"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise((r) => child.on("close", r));
+  try {
+    for (let i = 0; i < 600 && !/reading map/.test(stderr); i++) await sleep(100);
+    assert.match(stderr, /reading map \d+ \(EVENTS, ringbuf\)/);
+    const trueComm = Buffer.from("true").toString("hex");
+    for (let i = 0; i < 100 && !stdout.includes(trueComm); i++) {
+      spawnSync("/bin/true");
+      await sleep(100);
     }
-  },
-);
+    const recs = stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { length: number; hex: string });
+    const exec = recs.find((r) => r.hex.startsWith("01000000") && r.hex.slice(32).startsWith(trueComm));
+    assert.ok(exec, stdout + stderr);
+    assert.equal(exec.length, 32);
+  } finally {
+    child.kill("SIGINT");
+    await closed;
+    obj.close();
+  }
+});

@@ -23,7 +23,7 @@ import {
   frame,
   image,
   perCpuU64,
-  skipFor,
+  skipUnlessVm,
   u32Key,
   u64,
 } from "./util.js";
@@ -71,7 +71,7 @@ function startWorker(
 
 test(
   `XDP test runs, a getpgid kprobe and a timer-tick kprobe share CPU ${CPU} for ${SECONDS} s: exact counts`,
-  { skip: skipFor("rt_concurrent"), timeout: (SECONDS + 300) * 1000 },
+  { skip: skipUnlessVm, timeout: (SECONDS + 300) * 1000 },
   async () => {
     const o = IuObject.open(image("rt_concurrent")).load();
     const dir = bpffsDir("iu-rt-conc");

@@ -23,12 +23,12 @@ import {
   logFlooded,
   logWindow,
   needsWatchdog,
-  skipFor,
+  skipUnlessVm,
   withBudget,
   withFaultLimit,
 } from "./util.js";
 
-const skip = skipFor("rt_faults") || needsWatchdog;
+const skip = skipUnlessVm || needsWatchdog;
 
 interface ListRow {
   id: number;

@@ -20,7 +20,7 @@ import {
   meminfo,
   needsWatchdog,
   settleMemory,
-  skipFor,
+  skipUnlessVm,
   skipUnlessLoopsStop,
   sleep,
   u32Key,
@@ -100,7 +100,7 @@ async function measure(r: Run): Promise<void> {
 
 test(
   "10,000 panics leak nothing, every one counted",
-  { skip: skipFor("rt_faults"), timeout: 1_800_000 },
+  { skip: skipUnlessVm, timeout: 1_800_000 },
   async () => {
     await measure({ prog: "rt_panic", out: 2, pkt: frame(1, 1), times: 10_000, counter: "panics" });
   },
@@ -108,7 +108,7 @@ test(
 
 test(
   "1,000 watchdog terminations in a helper loop (budget 1 ms) leak nothing, every one counted",
-  { skip: skipFor("rt_faults") || needsWatchdog, timeout: 1_800_000 },
+  { skip: skipUnlessVm || needsWatchdog, timeout: 1_800_000 },
   async () => {
     await measure({ prog: "rt_loop", out: 5, pkt: frame(2), times: 1_000, counter: "stops", budgetMs: 1 });
   },
@@ -116,7 +116,7 @@ test(
 
 test(
   "1,000 watchdog terminations in program code (budget 1 ms) leak nothing, every one counted",
-  { skip: skipFor("rt_faults") || needsWatchdog, timeout: 1_800_000 },
+  { skip: skipUnlessVm || needsWatchdog, timeout: 1_800_000 },
   async (t) => {
     if (await skipUnlessLoopsStop(t)) return;
     await measure({ prog: "rt_loop", out: 5, pkt: frame(1), times: 1_000, counter: "stops", budgetMs: 1 });
@@ -125,7 +125,7 @@ test(
 
 test(
   "1,000 stack overflows leak nothing, every one counted",
-  { skip: skipFor("rt_faults") || needsWatchdog, timeout: 1_800_000 },
+  { skip: skipUnlessVm || needsWatchdog, timeout: 1_800_000 },
   async () => {
     await measure({ prog: "rt_recurse", out: 3, pkt: frame(1), times: 1_000, counter: "panics" });
   },

@@ -28,13 +28,13 @@ import {
   needsWatchdog,
   panicLine,
   panicSite,
-  skipFor,
+  skipUnlessVm,
   skipUnlessLoopsStop,
   u32Key,
   withBudget,
 } from "./util.js";
 
-const skip = skipFor("rt_locks") || needsWatchdog;
+const skip = skipUnlessVm || needsWatchdog;
 let obj: IuObject | undefined;
 function locks(): IuObject {
   if (!obj) {

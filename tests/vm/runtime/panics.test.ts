@@ -22,12 +22,12 @@ import {
   logWindow,
   panicLine,
   panicSite,
-  skipFor,
+  skipUnlessVm,
   u32Key,
   u64,
 } from "./util.js";
 
-const skip = skipFor("rt_faults");
+const skip = skipUnlessVm;
 let obj: IuObject | undefined;
 function faults(): IuObject {
   if (!obj) {

@@ -20,11 +20,11 @@ import {
   logFlooded,
   logWindow,
   needsWatchdog,
-  skipFor,
+  skipUnlessVm,
   u32Key,
 } from "./util.js";
 
-const skip = skipFor("rt_faults");
+const skip = skipUnlessVm;
 const skipOverflow = skip || needsWatchdog;
 let obj: IuObject | undefined;
 function faults(): IuObject {

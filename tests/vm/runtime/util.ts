@@ -9,23 +9,15 @@ import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
 import type { TestContext } from "node:test";
 import { IuObject, type BpfProgram } from "../../../src/loader/index.js";
-import { inVm } from "../loader/util.js";
+import { crateImage, requireInput } from "../../../src/testing/inputs.js";
 
-export { bpffsDir, getpid, inVm, sleep } from "../loader/util.js";
+export { bpffsDir, getpid, inVm, skipUnlessVm, sleep } from "../loader/util.js";
 
 export const nativeDir = join(repoRoot, "tests", "vm", "runtime", "native");
 
-/** The signed image of a test crate under tests/vm/runtime/native. */
+/** The signed image of a test crate under tests/vm/runtime/native; throws naming it when missing. */
 export function image(crate: string): string {
-  return join(nativeDir, crate, "target", "iu", `${crate}.iu`);
-}
-
-/** Why the tests of `crate` cannot run here, or false. */
-export function skipFor(crate: string): string | false {
-  if (!inVm) return "needs the VM (root, bpffs, tracefs): run through iu test-all";
-  if (!existsSync(image(crate)))
-    return `no ${image(crate)}: build it on the host first (tests/host/runtime/vm-images.test.ts)`;
-  return false;
+  return requireInput(crateImage(join(nativeDir, crate)), `iu build tests/vm/runtime/native/${crate}`);
 }
 
 const budgetPath = "/proc/sys/kernel/iu_time_budget_ms";

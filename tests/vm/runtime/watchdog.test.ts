@@ -27,7 +27,7 @@ import {
   loopStopFailure,
   needsWatchdog,
   perCpuU64,
-  skipFor,
+  skipUnlessVm,
   skipUnlessLoopsStop,
   sleep,
   u32Key,
@@ -46,24 +46,20 @@ function loops(): IuObject {
 }
 after(() => obj?.close());
 
-test(
-  "the budget sysctl: default 10 ms, range 1..100",
-  { skip: skipFor("rt_faults") || needsWatchdog },
-  () => {
-    const path = "/proc/sys/kernel/iu_time_budget_ms";
-    const old = readFileSync(path, "utf8").trim();
-    assert.equal(old, "10", "default budget (unless a test left it changed)");
-    for (const bad of ["0", "101", "-1"]) {
-      const r = spawnSync("sh", ["-c", `echo ${bad} > ${path}`], { encoding: "utf8" });
-      assert.notEqual(r.status, 0, `writing ${bad} is refused`);
-      assert.equal(readFileSync(path, "utf8").trim(), old, `value unchanged after writing ${bad}`);
-    }
-  },
-);
+test("the budget sysctl: default 10 ms, range 1..100", { skip: skipUnlessVm || needsWatchdog }, () => {
+  const path = "/proc/sys/kernel/iu_time_budget_ms";
+  const old = readFileSync(path, "utf8").trim();
+  assert.equal(old, "10", "default budget (unless a test left it changed)");
+  for (const bad of ["0", "101", "-1"]) {
+    const r = spawnSync("sh", ["-c", `echo ${bad} > ${path}`], { encoding: "utf8" });
+    assert.notEqual(r.status, 0, `writing ${bad} is refused`);
+    assert.equal(readFileSync(path, "utf8").trim(), old, `value unchanged after writing ${bad}`);
+  }
+});
 
 test(
   "canary: a loop in the program's own code that would end after seconds is stopped (the NMI path)",
-  { skip: skipFor("rt_faults") || needsWatchdog },
+  { skip: skipUnlessVm || needsWatchdog },
   async () => {
     const why = await loopStopFailure();
     assert.equal(why, false);
@@ -76,7 +72,7 @@ for (const [mode, how] of [
 ] as const) {
   test(
     `XDP looping forever ${how} returns XDP_ABORTED within 2x the budget (${BUDGET_MS} ms)`,
-    { skip: skipFor("rt_faults") || needsWatchdog },
+    { skip: skipUnlessVm || needsWatchdog },
     async (t) => {
       if (mode === 1 && (await skipUnlessLoopsStop(t))) return;
       const p = loops().program("rt_loop");
@@ -113,7 +109,7 @@ for (const [mode, how] of [
 test(
   "10 stops (helper loop) in one test run (repeat): mean duration within 2x the budget, each counted",
   {
-    skip: skipFor("rt_faults") || needsWatchdog,
+    skip: skipUnlessVm || needsWatchdog,
   },
   async () => {
     const p = loops().program("rt_loop");
@@ -130,7 +126,7 @@ test(
 
 test(
   "the budget takes effect at once: 5 ms and 50 ms (helper loop)",
-  { skip: skipFor("rt_faults") || needsWatchdog },
+  { skip: skipUnlessVm || needsWatchdog },
   async () => {
     const p = loops().program("rt_loop");
     for (const ms of [5, 50]) {
@@ -146,7 +142,7 @@ test(
 
 test(
   "a kprobe looping in the timer interrupt (IRQs off) is stopped on each CPU; the CPU keeps ticking",
-  { skip: skipFor("rt_kprobe") || needsWatchdog },
+  { skip: skipUnlessVm || needsWatchdog },
   async (t) => {
     if (await skipUnlessLoopsStop(t)) return;
     const kp = IuObject.open(image("rt_kprobe")).load();

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { attach, parseTarget } from "../../../src/loader/index.js";
-import { getpid, loadNative, loadTwin, sampleSkip, u32Key } from "./util.js";
+import { getpid, loadNative, loadTwin, skipUnlessVm, u32Key } from "./util.js";
 
 function u64(n: bigint): Buffer {
   const b = Buffer.alloc(8);
@@ -13,7 +13,7 @@ function u64(n: bigint): Buffer {
 
 test(
   "error_injector: native and twin make getpid() fail the same way for one pid",
-  { skip: sampleSkip("error_injector") },
+  { skip: skipUnlessVm },
   () => {
     const real = getpid();
     const results: Record<string, { own: number[]; other: number[]; hits: bigint }> = {};

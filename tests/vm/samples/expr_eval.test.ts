@@ -3,7 +3,7 @@
 // evaluator in C, expr_eval.bpf.c) is refused by the verifier, and the refusal recorded.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadNative, packet, sampleSkip, tryLoadTwin, u32Key } from "./util.js";
+import { loadNative, packet, skipUnlessVm, tryLoadTwin, u32Key } from "./util.js";
 import { loadFixture } from "./fixture.js";
 
 function evalTs(s: string): { value: bigint; nodes: number } | undefined {
@@ -44,7 +44,7 @@ const exprs = [
   "+1x",
 ];
 
-test("expr_eval: native recursion matches a TypeScript evaluator", { skip: sampleSkip("expr_eval") }, () => {
+test("expr_eval: native recursion matches a TypeScript evaluator", { skip: skipUnlessVm }, () => {
   const obj = loadNative("expr_eval");
   try {
     const p = obj.program("expr_eval");
@@ -65,7 +65,7 @@ test("expr_eval: native recursion matches a TypeScript evaluator", { skip: sampl
   }
 });
 
-test("expr_eval: the verifier refuses the recursive eBPF version", { skip: sampleSkip("expr_eval") }, () => {
+test("expr_eval: the verifier refuses the recursive eBPF version", { skip: skipUnlessVm }, () => {
   const r = tryLoadTwin("expr_eval");
   r.twin?.close();
   assert.equal(r.twin, undefined, "the eBPF version must not load");
@@ -77,7 +77,7 @@ test("expr_eval: the verifier refuses the recursive eBPF version", { skip: sampl
   assert.ok(why.length > 0, r.log);
 });
 
-test("expr_eval: the kernel agrees with the host test's fixture", { skip: sampleSkip("expr_eval") }, () => {
+test("expr_eval: the kernel agrees with the host test's fixture", { skip: skipUnlessVm }, () => {
   const f = loadFixture("expr_eval");
   const obj = loadNative("expr_eval");
   try {

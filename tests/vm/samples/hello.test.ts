@@ -2,12 +2,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { attach, parseTarget, TraceReader } from "../../../src/loader/index.js";
-import { getpid, loadNative, loadTwin, sampleSkip } from "./util.js";
+import { getpid, loadNative, loadTwin, skipUnlessVm } from "./util.js";
 import { loadFixture } from "./fixture.js";
 
 test(
   "hello: native and eBPF twin print the same line for the same getpid()",
-  { skip: sampleSkip("hello") },
+  { skip: skipUnlessVm },
   async () => {
     const seen: Record<string, string[]> = {};
     for (const side of ["native", "twin"] as const) {
@@ -36,7 +36,7 @@ test(
   },
 );
 
-test("hello: the kernel prints the host test's fixture line", { skip: sampleSkip("hello") }, async () => {
+test("hello: the kernel prints the host test's fixture line", { skip: skipUnlessVm }, async () => {
   const f = loadFixture("hello");
   const reader = new TraceReader({ pollMs: 20 });
   reader.readAvailable();

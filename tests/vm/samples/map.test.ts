@@ -2,10 +2,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { attach, parseTarget } from "../../../src/loader/index.js";
-import { getpid, loadNative, loadTwin, sampleSkip, u32Key } from "./util.js";
+import { getpid, loadNative, loadTwin, skipUnlessVm, u32Key } from "./util.js";
 import { loadFixture } from "./fixture.js";
 
-test("map: native and twin count the same getpid() calls per pid", { skip: sampleSkip("map") }, () => {
+test("map: native and twin count the same getpid() calls per pid", { skip: skipUnlessVm }, () => {
   const obj = loadNative("map");
   const twin = loadTwin("map");
   try {
@@ -30,7 +30,7 @@ test("map: native and twin count the same getpid() calls per pid", { skip: sampl
   }
 });
 
-test("map: the kernel agrees with the host test's fixture", { skip: sampleSkip("map") }, () => {
+test("map: the kernel agrees with the host test's fixture", { skip: skipUnlessVm }, () => {
   const f = loadFixture("map");
   const obj = loadNative("map");
   try {

@@ -1,31 +1,21 @@
 // The SDK's helpers and map kinds that XDP may call, in one test-run of
-// tests/vm/samples/native/sdk_helpers (built on the host by tests/host/sdk/vm-images).
+// tests/vm/samples/native/sdk_helpers (built on the host by the test harness's prepare step).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
 import { IuObject, SysError } from "../../../src/loader/index.js";
+import { crateImage, requireInput } from "../../../src/testing/inputs.js";
 import { PerfEventArrayReader } from "../../../src/loader/perfbuf.js";
 import { RingBufReader } from "../../../src/loader/ringbuf.js";
 import { inVm, ipChecksum, packet, u32Key } from "./util.js";
 
-const image = join(
-  repoRoot,
-  "tests",
-  "vm",
-  "samples",
-  "native",
-  "sdk_helpers",
-  "target",
-  "iu",
-  "sdk_helpers.iu",
-);
-const skip = !inVm
-  ? "needs the VM"
-  : !existsSync(image)
-    ? `no ${image} (host test tests/host/sdk builds it)`
-    : false;
+/** A test program's image (built by the test harness's prepare step); throws naming it when missing. */
+function testImage(name: string): string {
+  const crate = join(repoRoot, "tests", "vm", "samples", "native", name);
+  return requireInput(crateImage(crate), `iu build tests/vm/samples/native/${name}`);
+}
+const skip = inVm ? false : "needs the VM";
 
 function fold(s: number): number {
   while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
@@ -36,7 +26,7 @@ test(
   "SDK helpers and maps from XDP: time, random, cpu, queue/stack, spin lock, csum, LRU/per-CPU hash, adjust_tail, ringbuf",
   { skip },
   () => {
-    const obj = IuObject.open(image).load();
+    const obj = IuObject.open(testImage("sdk_helpers")).load();
     const rb = new RingBufReader(obj.map("EVENTS"));
     try {
       const p = obj.program("sdk_helpers");
@@ -74,24 +64,11 @@ test(
   },
 );
 
-const tracing = join(
-  repoRoot,
-  "tests",
-  "vm",
-  "samples",
-  "native",
-  "sdk_tracing",
-  "target",
-  "iu",
-  "sdk_tracing.iu",
-);
-const skipTracing = !inVm ? "needs the VM" : !existsSync(tracing) ? `no ${tracing}` : false;
-
 test(
   "SDK tracing helpers from a kprobe: user string read, ids, comm, perf event output, send_signal",
-  { skip: skipTracing },
+  { skip },
   async () => {
-    const obj = IuObject.open(tracing).load();
+    const obj = IuObject.open(testImage("sdk_tracing")).load();
     const reader = new PerfEventArrayReader(obj.map("EVENTS"));
     let signals = 0;
     const onSig = () => signals++;
@@ -136,23 +113,10 @@ test(
   },
 );
 
-const devmap = join(
-  repoRoot,
-  "tests",
-  "vm",
-  "samples",
-  "native",
-  "sdk_devmap",
-  "target",
-  "iu",
-  "sdk_devmap.iu",
-);
-const skipDevmap = !inVm ? "needs the VM" : !existsSync(devmap) ? `no ${devmap}` : false;
-
-test("DevMap::redirect from XDP", { skip: skipDevmap }, (t) => {
+test("DevMap::redirect from XDP", { skip }, (t) => {
   let obj: IuObject;
   try {
-    obj = IuObject.open(devmap).load();
+    obj = IuObject.open(testImage("sdk_devmap")).load();
   } catch (e) {
     // dev_map_alloc() adds BPF_F_RDONLY_PROG to every devmap, which cannot be requested at
     // creation; the kernel's map check then sees flags 0x80 against the declared 0.
@@ -175,9 +139,6 @@ test("DevMap::redirect from XDP", { skip: skipDevmap }, (t) => {
   }
 });
 
-const tc = join(repoRoot, "tests", "vm", "samples", "native", "sdk_tc", "target", "iu", "sdk_tc.iu");
-const skipTc = !inVm ? "needs the VM" : !existsSync(tc) ? `no ${tc}` : false;
-
 /** UDP checksum over the IPv4 pseudo-header of an Ethernet/IPv4(20)/UDP frame. */
 function udpChecksum(f: Buffer): number {
   const udp = Buffer.from(f.subarray(34));
@@ -190,8 +151,8 @@ function udpChecksum(f: Buffer): number {
   return c === 0 ? 0xffff : c;
 }
 
-test("TcContext: store_bytes, l3/l4_csum_replace, load_bytes, redirect", { skip: skipTc }, () => {
-  const obj = IuObject.open(tc).load();
+test("TcContext: store_bytes, l3/l4_csum_replace, load_bytes, redirect", { skip }, () => {
+  const obj = IuObject.open(testImage("sdk_tc")).load();
   try {
     const p = obj.program("sdk_tc");
     const pkt = packet({ proto: 17, dport: 53 });

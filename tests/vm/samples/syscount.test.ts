@@ -4,9 +4,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { attach, parseTarget } from "../../../src/loader/index.js";
-import { dumpMap, loadNative, loadTwin, sampleSkip, sleep, u32Key } from "./util.js";
+import { dumpMap, loadNative, loadTwin, skipUnlessVm, sleep, u32Key } from "./util.js";
 
-test("syscount: native and twin count the same system calls", { skip: sampleSkip("syscount") }, async () => {
+test("syscount: native and twin count the same system calls", { skip: skipUnlessVm }, async () => {
   const obj = loadNative("syscount");
   const twin = loadTwin("syscount");
   const links = [];

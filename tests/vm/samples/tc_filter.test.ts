@@ -2,7 +2,7 @@
 // same verdicts (TC_ACT_SHOT for the filtered port) and the same counters.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadNative, loadTwin, packet, sampleSkip, u32Key } from "./util.js";
+import { loadNative, loadTwin, packet, skipUnlessVm, u32Key } from "./util.js";
 import { loadFixture } from "./fixture.js";
 
 const cases: [Buffer, number][] = [
@@ -15,7 +15,7 @@ const cases: [Buffer, number][] = [
   [packet({ proto: 17, sport: 9, dport: 10 }), 0],
 ];
 
-test("tc_filter: native and twin drop the same packets", { skip: sampleSkip("tc_filter") }, () => {
+test("tc_filter: native and twin drop the same packets", { skip: skipUnlessVm }, () => {
   const obj = loadNative("tc_filter");
   const twin = loadTwin("tc_filter");
   try {
@@ -43,7 +43,7 @@ test("tc_filter: native and twin drop the same packets", { skip: sampleSkip("tc_
   }
 });
 
-test("tc_filter: the kernel agrees with the host test's fixture", { skip: sampleSkip("tc_filter") }, () => {
+test("tc_filter: the kernel agrees with the host test's fixture", { skip: skipUnlessVm }, () => {
   const f = loadFixture("tc_filter");
   const obj = loadNative("tc_filter");
   try {

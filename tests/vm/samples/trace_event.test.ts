@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { attach, parseTarget, type BpfMap } from "../../../src/loader/index.js";
-import { loadNative, loadTwin, sampleSkip, u32Key } from "./util.js";
+import { loadNative, loadTwin, skipUnlessVm, u32Key } from "./util.js";
 
 interface Sample {
   pid: number;
@@ -39,7 +39,7 @@ function frames(stacks: BpfMap, id: number): bigint[] {
 
 test(
   "trace_event: native and twin sample the same busy process with kernel+user stacks",
-  { skip: sampleSkip("trace_event") },
+  { skip: skipUnlessVm },
   () => {
     const obj = loadNative("trace_event");
     const twin = loadTwin("trace_event");

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
 import { genBtf } from "../../../src/gen/btf.js";
 import { attach, parseTarget, TraceReader } from "../../../src/loader/index.js";
-import { loadNative, loadTwin, sampleSkip } from "./util.js";
+import { loadNative, loadTwin, skipUnlessVm } from "./util.js";
 
 function stackOffset(): number {
   const code = genBtf(["task_struct"], { btf: "/sys/kernel/btf/vmlinux", fields: ["stack"] });
@@ -20,7 +20,7 @@ function stackOffset(): number {
 
 test(
   "tracex5: native and twin decode the same seccomp-traced system calls",
-  { skip: sampleSkip("tracex5") },
+  { skip: skipUnlessVm },
   async () => {
     const off = stackOffset();
     const committed = readFileSync(join(repoRoot, "samples", "tracex5", "src", "kernel.rs"), "utf8");

@@ -1,65 +1,25 @@
 /**
- * Shared helpers of the samples' in-VM twin tests: the native image (built on the host by
- * `iu build --samples`), the eBPF twin (compiled with clang in the VM, loaded by bpftool
- * with its maps pinned), and packet builders for test runs.
+ * Shared helpers of the samples' in-VM twin tests: the native image and the eBPF twin
+ * (both built on the host by the test harness's prepare step; the twin is loaded by
+ * bpftool with its maps pinned), and packet builders for test runs.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../../../src/env/paths.js";
-import { ebpfClangArgs } from "../../../src/toolchain/ebpf.js";
 import { BpfMap, BpfProgram, IuObject, SysError } from "../../../src/loader/index.js";
-import { bpffsDir, inVm } from "../loader/util.js";
+import { requireInput, requireTwin, sampleImage } from "../../../src/testing/inputs.js";
+import { bpffsDir } from "../loader/util.js";
 
-export { bpffsDir, getpid, inVm, sleep } from "../loader/util.js";
+export { bpffsDir, getpid, inVm, skipUnlessVm, sleep } from "../loader/util.js";
 
+/** A sample's signed image; throws naming it when the prepare step did not build it. */
 export function imagePath(sample: string): string {
-  return join(repoRoot, "samples", sample, "target", "iu", `${sample}.iu`);
-}
-
-/** Why a sample's twin test cannot run here, or false. */
-export function sampleSkip(sample: string): string | false {
-  if (!inVm) return "needs the VM (root, bpffs, tracefs): run through iu test-all";
-  if (!existsSync(imagePath(sample)))
-    return `no ${imagePath(sample)}: build it on the host first (iu build --samples)`;
-  return false;
+  return requireInput(sampleImage(sample), `iu build samples/${sample}`);
 }
 
 /** Loads the sample's native image. */
 export function loadNative(sample: string): IuObject {
   return IuObject.open(imagePath(sample)).load();
-}
-
-/** Where the host's test run (tests/host/sdk/vm-images) leaves a sample's compiled twin. */
-export function prebuiltTwin(sample: string, file = `${sample}.bpf.c`, defines: string[] = []): string {
-  const tag = defines.map((d) => `.${d.replace(/[^A-Za-z0-9_]/g, "_")}`).join("");
-  return join(repoRoot, "samples", sample, "target", "twin", file.replace(/\.c$/, `${tag}.o`));
-}
-
-/** clang arguments for a twin (`-O2 -g -target bpf`, the samples' include directory). */
-export function twinClangArgs(sample: string, file: string, out: string, defines: string[] = []): string[] {
-  return ebpfClangArgs(join(repoRoot, "samples", sample, file), out, {
-    includes: [join(repoRoot, "samples", "include")],
-    defines,
-  });
-}
-
-/**
- * Compiles samples/NAME/NAME.bpf.c (or another file of the sample) with clang -target bpf,
- * or uses the object the host compiled from the same source (clang under TCG is slow).
- */
-export function compileTwin(
-  sample: string,
-  file = `${sample}.bpf.c`,
-  defines: string[] = [],
-): { obj?: string; stderr: string } {
-  const pre = prebuiltTwin(sample, file, defines);
-  const src = join(repoRoot, "samples", sample, file);
-  if (existsSync(pre) && statSync(pre).mtimeMs >= statSync(src).mtimeMs) return { obj: pre, stderr: "" };
-  const out = join(mkdtempSync(join(tmpdir(), "iu-twin-")), file.replace(/\.c$/, ".o"));
-  const r = spawnSync("clang", twinClangArgs(sample, file, out, defines), { encoding: "utf8" });
-  return r.status === 0 ? { obj: out, stderr: r.stderr } : { stderr: r.stderr };
 }
 
 export class Twin {
@@ -93,14 +53,11 @@ export function tryLoadTwin(
   file?: string,
   defines: string[] = [],
 ): { twin?: Twin; log: string } {
-  const c = compileTwin(sample, file, defines);
-  if (!c.obj) throw new Error(`clang ${sample}: ${c.stderr}`);
+  const obj = requireTwin(sample, file, defines);
   const dir = bpffsDir(`iu-twin-${sample}`);
-  const r = spawnSync(
-    "bpftool",
-    ["prog", "loadall", c.obj, join(dir, "progs"), "pinmaps", join(dir, "maps")],
-    { encoding: "utf8" },
-  );
+  const r = spawnSync("bpftool", ["prog", "loadall", obj, join(dir, "progs"), "pinmaps", join(dir, "maps")], {
+    encoding: "utf8",
+  });
   if (r.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     return { log: `${r.stdout}\n${r.stderr}` };

@@ -2,7 +2,7 @@
 // same per-protocol counts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadNative, loadTwin, packet, sampleSkip, u32Key, u64Sum } from "./util.js";
+import { loadNative, loadTwin, packet, skipUnlessVm, u32Key, u64Sum } from "./util.js";
 import { loadFixture } from "./fixture.js";
 
 const packets = [
@@ -16,36 +16,32 @@ const packets = [
   Buffer.from("0200000000010200000000020806" + "00".repeat(28), "hex"), // ARP: protocol 0
 ];
 
-test(
-  "xdp1: native and twin agree on verdicts and per-protocol counters",
-  { skip: sampleSkip("xdp1") },
-  () => {
-    const obj = loadNative("xdp1");
-    const twin = loadTwin("xdp1");
-    try {
-      const sides = { native: obj.program("xdp1"), twin: twin.prog("xdp1") };
-      for (const pkt of packets)
-        for (const p of Object.values(sides)) assert.equal(p.testRun({ data: pkt, repeat: 3 }).retval, 1);
-      const counts = (m: ReturnType<typeof obj.map>) => {
-        const out: Record<number, bigint> = {};
-        for (let k = 0; k < 256; k++) {
-          const n = u64Sum(m.lookup(u32Key(k)));
-          if (n) out[k] = n;
-        }
-        return out;
-      };
-      const native = counts(obj.map("RXCNT"));
-      const ebpf = counts(twin.map("RXCNT"));
-      assert.deepEqual(native, { 0: 3n, 1: 3n, 6: 6n, 17: 9n, 58: 3n });
-      assert.deepEqual(native, ebpf);
-    } finally {
-      obj.close();
-      twin.close();
-    }
-  },
-);
+test("xdp1: native and twin agree on verdicts and per-protocol counters", { skip: skipUnlessVm }, () => {
+  const obj = loadNative("xdp1");
+  const twin = loadTwin("xdp1");
+  try {
+    const sides = { native: obj.program("xdp1"), twin: twin.prog("xdp1") };
+    for (const pkt of packets)
+      for (const p of Object.values(sides)) assert.equal(p.testRun({ data: pkt, repeat: 3 }).retval, 1);
+    const counts = (m: ReturnType<typeof obj.map>) => {
+      const out: Record<number, bigint> = {};
+      for (let k = 0; k < 256; k++) {
+        const n = u64Sum(m.lookup(u32Key(k)));
+        if (n) out[k] = n;
+      }
+      return out;
+    };
+    const native = counts(obj.map("RXCNT"));
+    const ebpf = counts(twin.map("RXCNT"));
+    assert.deepEqual(native, { 0: 3n, 1: 3n, 6: 6n, 17: 9n, 58: 3n });
+    assert.deepEqual(native, ebpf);
+  } finally {
+    obj.close();
+    twin.close();
+  }
+});
 
-test("xdp1: the kernel agrees with the host test's fixture", { skip: sampleSkip("xdp1") }, () => {
+test("xdp1: the kernel agrees with the host test's fixture", { skip: skipUnlessVm }, () => {
   const f = loadFixture("xdp1");
   const obj = loadNative("xdp1");
   try {
