@@ -1,68 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inner Unikernels: signed native programs loaded through bpf(BPF_PROG_LOAD).
- *
- * The image format is described in docs/IMAGE-FORMAT.md of the project and in
- * Documentation-free form here: an ELF64 shared object, a detached PKCS#7
- * signature, a struct module_signature and the IU_SIG_MARKER string.
+ * The image records and the load fields are in uapi/linux/bpf_iu.h.
  */
-#ifndef _LINUX_BPF_IU_H
-#define _LINUX_BPF_IU_H
+#ifndef _LINUX_BPF_IU_PROG_H
+#define _LINUX_BPF_IU_PROG_H
 
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <linux/bpfptr.h>
+#include <uapi/linux/bpf_iu.h>
 
-#define IU_NAME_LEN		64
-#define IU_ATTACH_LEN		128
-#define IU_MAP_NAME_LEN		32
-#define IU_SIG_MARKER		"~IU native image signature~\n"
 #define IU_MAX_IMAGE		(64U << 20)
+#define IU_MAX_SIG		(64U << 10)
 #define IU_MAX_SPAN		(64U << 20)
 #define IU_MAX_SEGS		8
 #define IU_MAX_MAPS		64
 #define IU_MAX_NEST		4
-
-struct iu_prog_def {
-	__u64 entry;
-	__u32 prog_type;
-	__u32 attach_type;
-	char name[IU_NAME_LEN];
-	char attach[IU_ATTACH_LEN];
-	__u8 reserved[48];
-};
-
-struct iu_map_def {
-	__u64 kptr;
-	__u32 map_type;
-	__u32 key_size;
-	__u32 value_size;
-	__u32 max_entries;
-	__u32 map_flags;
-	__u32 iu_flags;		/* IU_MAP_F_* */
-	char name[IU_MAP_NAME_LEN];
-};
-
-/* The value begins with a struct bpf_spin_lock the program takes. */
-#define IU_MAP_F_SPIN_LOCK	(1U << 0)
 #define IU_MAP_F_ALL		IU_MAP_F_SPIN_LOCK
-
-/*
- * .iu.prov: who built the image. The kernel refuses images whose policy
- * is older than kernel.iu_min_policy; images without the record count
- * as policy 0.
- */
-#define IU_PROV_MAGIC		0x56505549	/* "IUPV" */
-#define IU_POLICY_VERSION	2
-#define IU_PROV_STR_LEN		32
-
-struct iu_prov {
-	__u32 magic;
-	__u32 policy;
-	char toolchain[IU_PROV_STR_LEN];
-	char sdk[IU_PROV_STR_LEN];
-	char rustc[IU_PROV_STR_LEN];
-};
 
 /* One loaded copy of an image; owned by exactly one bpf_prog. */
 struct bpf_iu_image {
@@ -145,4 +100,17 @@ static inline int bpf_iu_raw_tp_attach_check(const struct bpf_prog *prog, const 
 }
 #endif
 
-#endif /* _LINUX_BPF_IU_H */
+/*
+ * Upstream's fd_array_cnt and signed eBPF are not implemented for eBPF
+ * programs here: only native loads use those fields, and attr->iu.
+ */
+static inline bool bpf_iu_attr_unsupported(const union bpf_attr *attr)
+{
+	if (attr->prog_flags & BPF_IU_PROG_FLAGS)
+		return false;
+	return attr->fd_array_cnt || attr->signature || attr->signature_size ||
+	       attr->keyring_id || attr->iu.image || attr->iu.image_size ||
+	       attr->iu.pad || attr->iu.entry;
+}
+
+#endif /* _LINUX_BPF_IU_PROG_H */

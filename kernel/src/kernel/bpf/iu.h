@@ -3,7 +3,7 @@
 #ifndef _KERNEL_BPF_IU_H
 #define _KERNEL_BPF_IU_H
 
-#include <linux/bpf_iu.h>
+#include <linux/bpf-iu.h>
 #include <linux/bpf_verifier.h>
 #include <linux/elf.h>
 
@@ -37,8 +37,10 @@ struct iu_elf {
 
 #define iu_log(log, fmt, ...) bpf_log(log, "iu: " fmt "\n", ##__VA_ARGS__)
 
-int iu_sig_verify(const u8 *img, size_t len, size_t *elf_len,
-		  struct bpf_verifier_log *log);
+/* iu_sig.c */
+extern int iu_keyring;
+int iu_sig_verify(const u8 *img, size_t len, const u8 *sig, size_t sig_len,
+		  s32 keyring_id, struct bpf_verifier_log *log);
 int iu_elf_parse(struct iu_elf *e, const u8 *data, size_t len,
 		 struct bpf_verifier_log *log);
 int iu_elf_seg_of(const struct iu_elf *e, u64 addr, u64 size, bool file);
@@ -141,6 +143,28 @@ extern unsigned int iu_fault_limit;
 extern unsigned int iu_min_policy;
 void iu_watchdog_get(void);
 void iu_watchdog_put(void);
+
+bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
+		   struct pt_regs *regs);
+
+/* How the loader applies a relocation type of the architecture. */
+enum iu_reloc {
+	IU_RELOC_UNSUPPORTED,
+	IU_RELOC_RELATIVE,	/* base + addend */
+	IU_RELOC_ABS,		/* the symbol's address */
+	IU_RELOC_ABS_ADDEND,	/* the symbol's address + addend */
+};
+
+/* arch/x86/net/iu_arch.c */
+#define IU_ARCH_HELPER_STUB	24
+bool iu_arch_branch_target(const void *p, size_t avail);
+int iu_arch_emit_helper_stub(u8 *p, const void *fn, unsigned long call);
+int iu_arch_emit_entry(u8 *p, const struct bpf_prog *prog, unsigned long dispatch,
+		       const void *entry, void **thunk);
+enum iu_reloc iu_arch_reloc(u32 type);
+void iu_arch_return_to_fault(struct pt_regs *regs, const struct iu_frame *f,
+			     enum iu_fault_kind why);
+void iu_arch_nmi_return_to_stop(struct pt_regs *regs, const struct iu_frame *f);
 
 /* arch/x86/net/iu_entry.S */
 unsigned int iu_call(const void *ctx, void *entry, struct iu_frame *f);

@@ -35,8 +35,8 @@ struct iu_load {
 	struct bpf_prog *prog;
 	union bpf_attr *attr;
 	struct bpf_verifier_log *log;
-	u8 *img;
-	size_t elf_len;
+	u8 *img;			/* ELF bytes */
+	u8 *sig;			/* their PKCS#7 signature */
 	struct iu_elf elf;
 	unsigned int def_idx;
 	struct iu_prog_def def;
@@ -45,8 +45,6 @@ struct iu_load {
 	unsigned int nstubs;
 	u16 helper_stub[__BPF_FUNC_MAX_ID];	/* 1 + index of the helper's stub */
 };
-
-static const u8 iu_endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
 /*
  * The verifier's ops of the supported types: their get_func_proto() is
@@ -82,6 +80,13 @@ static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 		iu_log(l->log, "native load needs insns == 0 and a user attr");
 		return -EINVAL;
 	}
+	/* An older loader put the image fields where upstream's now are. */
+	if (!attr->iu.image || !attr->iu.entry) {
+		iu_log(l->log,
+		       "no image in attr->iu (offset %u, after keyring_id): the loader predates this load ABI",
+		       BPF_IU_LOAD_ATTR_OFFSET);
+		return -EINVAL;
+	}
 	if (!iu_verifier_ops(attr->prog_type)) {
 		iu_log(l->log, "program type %u not supported for native images",
 		       attr->prog_type);
@@ -89,7 +94,7 @@ static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 	}
 	if (attr->prog_flags & (BPF_F_SLEEPABLE | BPF_F_XDP_DEV_BOUND_ONLY) ||
 	    attr->prog_ifindex || attr->attach_btf_id || attr->attach_prog_fd ||
-	    attr->fd_array || attr->func_info_cnt || attr->line_info_cnt) {
+	    attr->func_info_cnt || attr->line_info_cnt || attr->iu.pad) {
 		iu_log(l->log, "unsupported attribute for a native program");
 		return -EINVAL;
 	}
@@ -108,12 +113,20 @@ static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 		iu_log(l->log, "native programs need a GPL-compatible license");
 		return -EINVAL;
 	}
-	if (!attr->iu_image_len) {
+	if (!attr->iu.image_size) {
 		iu_log(l->log, "empty image");
 		return -E2BIG;
 	}
-	if (attr->iu_image_len > IU_MAX_IMAGE) {
+	if (attr->iu.image_size > IU_MAX_IMAGE) {
 		iu_log(l->log, "image larger than %u bytes", IU_MAX_IMAGE);
+		return -E2BIG;
+	}
+	if (!attr->signature || !attr->signature_size) {
+		iu_log(l->log, "image is not signed (no signature)");
+		return -ENODATA;
+	}
+	if (attr->signature_size > IU_MAX_SIG) {
+		iu_log(l->log, "signature larger than %u bytes", IU_MAX_SIG);
 		return -E2BIG;
 	}
 	return 0;
@@ -163,8 +176,8 @@ static int iu_check_endbr(const struct iu_load *l, u64 addr, const char *what)
 
 	if (!iu_in_text(l, addr))
 		return 0;
-	if (addr + sizeof(iu_endbr) > x->vaddr + x->filesz ||
-	    memcmp(l->iu->base + addr, iu_endbr, sizeof(iu_endbr))) {
+	if (addr >= x->vaddr + x->filesz ||
+	    !iu_arch_branch_target(l->iu->base + addr, x->vaddr + x->filesz - addr)) {
 		iu_log(l->log, "%s at %#llx does not start with endbr64 (IBT)", what, addr);
 		return -ENOEXEC;
 	}
@@ -179,7 +192,7 @@ static int iu_find_entry(struct iu_load *l)
 	unsigned int i, j, k;
 	long len;
 
-	len = strncpy_from_user(l->entry_name, u64_to_user_ptr(l->attr->iu_prog_name),
+	len = strncpy_from_user(l->entry_name, u64_to_user_ptr(l->attr->iu.entry),
 				sizeof(l->entry_name));
 	if (len < 0) {
 		iu_log(l->log, "cannot read the entry name");
@@ -361,9 +374,9 @@ static int iu_get_maps(struct iu_load *l)
 
 	if (e->maps)
 		n = e->maps->sh_size / sizeof(*defs);
-	if (l->attr->iu_map_fd_cnt != n) {
+	if (l->attr->fd_array_cnt != n) {
 		iu_log(l->log, "image declares %u maps, %u map fds given", n,
-		       l->attr->iu_map_fd_cnt);
+		       l->attr->fd_array_cnt);
 		return -EBADSLT;
 	}
 	if (!n)
@@ -379,7 +392,7 @@ static int iu_get_maps(struct iu_load *l)
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (copy_from_user(fds, u64_to_user_ptr(l->attr->iu_map_fds),
+	if (copy_from_user(fds, u64_to_user_ptr(l->attr->fd_array),
 			   n * sizeof(*fds))) {
 		iu_log(l->log, "cannot read the map fds");
 		ret = -EFAULT;
@@ -548,12 +561,8 @@ ref:
 	return -EOPNOTSUPP;
 }
 
-/*
- * Every helper is called through a stub in the stub page,
- * "endbr64; movabs $fn, %rax; jmp iu_helper_call", one per helper id.
- */
+/* Every helper is called through a stub in the stub page, one per helper id. */
 #define IU_HELPER_STUBS		64
-#define IU_HELPER_STUB_SIZE	24
 
 static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 *val)
 {
@@ -561,32 +570,23 @@ static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 
 	unsigned long call = id == BPF_FUNC_spin_unlock ?
 		(unsigned long)iu_helper_call_locked : (unsigned long)iu_helper_call;
 	u8 *p;
-	s64 rel;
 
 	OPTIMIZER_HIDE_VAR(call);
 	if (!l->helper_stub[id]) {
-		if (IU_HELPER_STUBS + (l->nstubs + 1) * IU_HELPER_STUB_SIZE > PAGE_SIZE) {
+		if (IU_HELPER_STUBS + (l->nstubs + 1) * IU_ARCH_HELPER_STUB > PAGE_SIZE) {
 			iu_log(l->log, "image calls more than %lu different helpers",
-			       (PAGE_SIZE - IU_HELPER_STUBS) / IU_HELPER_STUB_SIZE);
+			       (PAGE_SIZE - IU_HELPER_STUBS) / IU_ARCH_HELPER_STUB);
 			return -E2BIG;
 		}
-		p = l->iu->alloc + IU_HELPER_STUBS + l->nstubs * IU_HELPER_STUB_SIZE;
-		memset(p, 0xcc, IU_HELPER_STUB_SIZE);
-		memcpy(p, iu_endbr, sizeof(iu_endbr));
-		p[4] = 0x48;			/* movabs imm64, %rax */
-		p[5] = 0xb8;
-		put_unaligned((u64)(unsigned long)fn, (u64 *)(p + 6));
-		rel = (s64)call - (s64)(unsigned long)(p + 19);
-		if (rel != (s32)rel) {
+		p = l->iu->alloc + IU_HELPER_STUBS + l->nstubs * IU_ARCH_HELPER_STUB;
+		if (iu_arch_emit_helper_stub(p, fn, call)) {
 			iu_log(l->log, "image memory out of rel32 range of the kernel");
 			return -ENOMEM;
 		}
-		p[14] = 0xe9;			/* jmp rel32 */
-		put_unaligned((s32)rel, (s32 *)(p + 15));
 		l->helper_stub[id] = ++l->nstubs;
 	}
 	*val = (u64)(unsigned long)l->iu->alloc + IU_HELPER_STUBS +
-	       (l->helper_stub[id] - 1) * IU_HELPER_STUB_SIZE;
+	       (l->helper_stub[id] - 1) * IU_ARCH_HELPER_STUB;
 	return 0;
 }
 
@@ -683,6 +683,7 @@ static int iu_relocate_one(struct iu_load *l, const Elf64_Rela *r,
 			   const char *str, size_t str_len)
 {
 	u32 type = ELF64_R_TYPE(r->r_info);
+	enum iu_reloc kind = iu_arch_reloc(type);
 	u32 symi = ELF64_R_SYM(r->r_info);
 	const struct iu_elf *e = &l->elf;
 	const Elf64_Sym *sym;
@@ -694,8 +695,8 @@ static int iu_relocate_one(struct iu_load *l, const Elf64_Rela *r,
 		iu_log(l->log, "relocation at %#llx outside the image", r->r_offset);
 		return -ERANGE;
 	}
-	switch (type) {
-	case R_X86_64_RELATIVE:
+	switch (kind) {
+	case IU_RELOC_RELATIVE:
 		if (symi || r->r_addend < 0 || r->r_addend > e->span) {
 			iu_log(l->log, "relative relocation at %#llx points outside the image",
 			       r->r_offset);
@@ -706,9 +707,8 @@ static int iu_relocate_one(struct iu_load *l, const Elf64_Rela *r,
 			return ret;
 		val = (u64)(unsigned long)l->iu->base + r->r_addend;
 		break;
-	case R_X86_64_64:
-	case R_X86_64_GLOB_DAT:
-	case R_X86_64_JUMP_SLOT:
+	case IU_RELOC_ABS:
+	case IU_RELOC_ABS_ADDEND:
 		if (!symi || symi >= nsyms) {
 			iu_log(l->log, "relocation at %#llx has bad symbol %u",
 			       r->r_offset, symi);
@@ -721,7 +721,7 @@ static int iu_relocate_one(struct iu_load *l, const Elf64_Rela *r,
 		}
 		name = str + sym->st_name;
 		if (sym->st_shndx == SHN_UNDEF) {
-			if (type == R_X86_64_64 && r->r_addend) {
+			if (kind == IU_RELOC_ABS_ADDEND && r->r_addend) {
 				iu_log(l->log, "addend on imported symbol %s", name);
 				return -ERANGE;
 			}
@@ -731,7 +731,7 @@ static int iu_relocate_one(struct iu_load *l, const Elf64_Rela *r,
 			break;
 		}
 		off = sym->st_value;
-		if (type == R_X86_64_64)
+		if (kind == IU_RELOC_ABS_ADDEND)
 			off += r->r_addend;
 		if (sym->st_shndx >= SHN_LORESERVE || off > e->span) {
 			iu_log(l->log, "relocation at %#llx: symbol %s outside the image",
@@ -796,56 +796,21 @@ static void iu_write_maps(struct iu_load *l)
 }
 
 /*
- * The stub page holds bpf_func and the thunk, then from IU_HELPER_STUBS on
- * the helper stubs (iu_helper_stub()):
- *   bpf_func: endbr64; movabs $prog, %rsi; jmp iu_dispatch
- *   thunk:    endbr64; jmp entry
- * All are reached by indirect calls (IBT needs the endbr64); the program
- * itself is only ever reached by the direct jmp in the thunk.
+ * The stub page holds bpf_func, which calls iu_dispatch, and the thunk,
+ * which jumps to the entry; from IU_HELPER_STUBS on the helper stubs.
  */
 static int iu_emit_stubs(struct iu_load *l)
 {
-	struct bpf_iu_image *iu = l->iu;
-	u8 *p = iu->alloc;
-	u64 progp = (u64)(unsigned long)l->prog;
 	unsigned long dispatch = (unsigned long)iu_dispatch;
-	s64 rel;
-	s32 rel32;
 
 	/* a plain address for objtool: no folded "iu_dispatch - N" */
 	OPTIMIZER_HIDE_VAR(dispatch);
-
-	memcpy(p, iu_endbr, sizeof(iu_endbr));
-	p += sizeof(iu_endbr);
-	*p++ = 0x48;			/* movabs imm64, %rsi */
-	*p++ = 0xbe;
-	put_unaligned(progp, (u64 *)p);
-	p += 8;
-	rel = (s64)dispatch - (s64)(unsigned long)(p + 5);
-	if (rel != (s32)rel)
-		goto far;
-	rel32 = rel;
-	*p++ = 0xe9;			/* jmp rel32 */
-	put_unaligned(rel32, (s32 *)p);
-	p += 4;
-	*p++ = 0xcc;
-
-	p = PTR_ALIGN(p, 16);
-	iu->thunk = p;
-	memcpy(p, iu_endbr, sizeof(iu_endbr));
-	p += sizeof(iu_endbr);
-	rel = (s64)(unsigned long)iu->entry - (s64)(unsigned long)(p + 5);
-	if (rel != (s32)rel)
-		goto far;
-	rel32 = rel;
-	*p++ = 0xe9;
-	put_unaligned(rel32, (s32 *)p);
-	p += 4;
-	*p++ = 0xcc;
+	if (iu_arch_emit_entry(l->iu->alloc, l->prog, dispatch, l->iu->entry,
+			       &l->iu->thunk)) {
+		iu_log(l->log, "image memory out of rel32 range of the kernel");
+		return -ENOMEM;
+	}
 	return 0;
-far:
-	iu_log(l->log, "image memory out of rel32 range of the kernel");
-	return -ENOMEM;
 }
 
 static int iu_entry_and_stubs(struct iu_load *l)
@@ -861,8 +826,7 @@ static int iu_entry_and_stubs(struct iu_load *l)
 		       l->entry_name, entry - (u64)(unsigned long)iu->base);
 		return -ERANGE;
 	}
-	if (entry + sizeof(iu_endbr) > iu->text_end ||
-	    memcmp((void *)(unsigned long)entry, iu_endbr, sizeof(iu_endbr))) {
+	if (!iu_arch_branch_target((void *)(unsigned long)entry, iu->text_end - entry)) {
 		iu_log(l->log, "entry of %s does not start with endbr64 (IBT)", l->entry_name);
 		return -ENOEXEC;
 	}
@@ -900,7 +864,7 @@ static void iu_fill_prog(struct iu_load *l)
 	unsigned int i, j = 0;
 
 	sha256_init(&sctx);
-	sha256_update(&sctx, l->img, l->elf_len);
+	sha256_update(&sctx, l->img, l->attr->iu.image_size);
 	sha256_update(&sctx, l->entry_name, strlen(l->entry_name));
 	sha256_final(&sctx, digest);
 	memcpy(prog->tag, digest, sizeof(prog->tag));
@@ -928,18 +892,22 @@ static int iu_load_image(struct iu_load *l, bpfptr_t uattr)
 		iu_log(l->log, "the native runtime has no stacks (out of memory at boot)");
 		return -ENOMEM;
 	}
-	l->img = kvmalloc(l->attr->iu_image_len, GFP_KERNEL);
-	if (!l->img)
+	l->img = kvmalloc(l->attr->iu.image_size, GFP_KERNEL);
+	l->sig = kvmalloc(l->attr->signature_size, GFP_KERNEL);
+	if (!l->img || !l->sig)
 		return -ENOMEM;
-	if (copy_from_user(l->img, u64_to_user_ptr(l->attr->iu_image),
-			   l->attr->iu_image_len)) {
-		iu_log(l->log, "cannot read the image");
+	if (copy_from_user(l->img, u64_to_user_ptr(l->attr->iu.image),
+			   l->attr->iu.image_size) ||
+	    copy_from_user(l->sig, u64_to_user_ptr(l->attr->signature),
+			   l->attr->signature_size)) {
+		iu_log(l->log, "cannot read the image or its signature");
 		return -EFAULT;
 	}
-	ret = iu_sig_verify(l->img, l->attr->iu_image_len, &l->elf_len, l->log);
+	ret = iu_sig_verify(l->img, l->attr->iu.image_size, l->sig,
+			    l->attr->signature_size, l->attr->keyring_id, l->log);
 	if (ret)
 		return ret;
-	ret = iu_elf_parse(&l->elf, l->img, l->elf_len, l->log);
+	ret = iu_elf_parse(&l->elf, l->img, l->attr->iu.image_size, l->log);
 	if (ret)
 		return ret;
 	ret = iu_check_prov(l);
@@ -980,6 +948,7 @@ int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
 	u32 log_true_size;
 	int ret, err;
 
+	BUILD_BUG_ON(offsetof(union bpf_attr, iu) != BPF_IU_LOAD_ATTR_OFFSET);
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
 	if (!l)
 		return -ENOMEM;
@@ -1006,6 +975,7 @@ int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
 		ret = -EFAULT;
 out:
 	kvfree(l->img);
+	kvfree(l->sig);
 	kfree(l->log);
 	kfree(l);
 	return ret;

@@ -2,55 +2,58 @@
 /*
  * Inner Unikernels: signature check of a native image.
  *
- * Layout at the end of the image, as for module signatures:
- *   ELF bytes | PKCS#7 (DER) | struct module_signature | IU_SIG_MARKER
- * The signature is checked before any other byte of the image is parsed.
+ * attr->signature holds a detached PKCS#7 signature of the ELF bytes. It is
+ * checked before any byte of the image is parsed, against the built-in and
+ * secondary trusted keyrings, or against the keyring an administrator named
+ * in kernel.iu_keyring when the load asks for it by keyring_id.
  */
 #include <linux/kernel.h>
-#include <linux/module_signature.h>
-#include <linux/string.h>
+#include <linux/key.h>
 #include <linux/verification.h>
 #include "iu.h"
 
-int iu_sig_verify(const u8 *img, size_t len, size_t *elf_len,
-		  struct bpf_verifier_log *log)
+int iu_keyring;
+
+static struct key *iu_sig_keyring(s32 keyring_id, struct bpf_verifier_log *log)
 {
-	const size_t mlen = sizeof(IU_SIG_MARKER) - 1;
-	struct module_signature ms;
-	size_t sig_len;
+	s32 allowed = READ_ONCE(iu_keyring);
+	key_ref_t ref;
+
+	if (!keyring_id)
+		return VERIFY_USE_SECONDARY_KEYRING;
+	/* Any process can make a keyring: only the administrator's counts. */
+	if (keyring_id != allowed) {
+		iu_log(log, "keyring %d is not the one kernel.iu_keyring names (%d)",
+		       keyring_id, allowed);
+		return ERR_PTR(-EPERM);
+	}
+	ref = lookup_user_key(keyring_id, 0, KEY_NEED_SEARCH);
+	if (IS_ERR(ref)) {
+		iu_log(log, "keyring %d not found or not searchable", keyring_id);
+		return ERR_CAST(ref);
+	}
+	return key_ref_to_ptr(ref);
+}
+
+int iu_sig_verify(const u8 *img, size_t len, const u8 *sig, size_t sig_len,
+		  s32 keyring_id, struct bpf_verifier_log *log)
+{
+	struct key *keyring = iu_sig_keyring(keyring_id, log);
 	int ret;
 
-	if (len < mlen + sizeof(ms) ||
-	    memcmp(img + len - mlen, IU_SIG_MARKER, mlen)) {
-		iu_log(log, "image is not signed (no signature marker)");
-		return -ENODATA;
-	}
-	len -= mlen;
-	memcpy(&ms, img + len - sizeof(ms), sizeof(ms));
-	len -= sizeof(ms);
-
-	if (ms.id_type != PKEY_ID_PKCS7 || ms.algo || ms.hash ||
-	    ms.signer_len || ms.key_id_len || ms.__pad[0] || ms.__pad[1] ||
-	    ms.__pad[2]) {
-		iu_log(log, "malformed signature info (id_type %u)", ms.id_type);
-		return -EBADMSG;
-	}
-	sig_len = be32_to_cpu(ms.sig_len);
-	if (!sig_len || sig_len >= len) {
-		iu_log(log, "signature length %zu does not fit the image", sig_len);
-		return -EBADMSG;
-	}
-	len -= sig_len;
-
-	ret = verify_pkcs7_signature(img, len, img + len, sig_len,
-				     VERIFY_USE_SECONDARY_KEYRING,
+	if (IS_ERR(keyring))
+		return PTR_ERR(keyring);
+	ret = verify_pkcs7_signature(img, len, sig, sig_len, keyring,
 				     VERIFYING_UNSPECIFIED_SIGNATURE,
 				     NULL, NULL);
+	if (keyring_id)
+		key_put(keyring);
 	switch (ret) {
 	case 0:
-		break;
+		return 0;
 	case -ENOKEY:
-		iu_log(log, "signature key is not in the trusted keyrings");
+		iu_log(log, "signature key is not in the %s",
+		       keyring_id ? "named keyring" : "trusted keyrings");
 		return -ENOKEY;
 	case -EKEYREJECTED:
 		iu_log(log, "signature does not match the image");
@@ -62,6 +65,4 @@ int iu_sig_verify(const u8 *img, size_t len, size_t *elf_len,
 		iu_log(log, "signature verification failed (%d)", ret);
 		return ret == -ENOPKG ? -EKEYREJECTED : ret;
 	}
-	*elf_len = len;
-	return 0;
 }

@@ -21,10 +21,9 @@
  *
  * Stack overflow. iu_mcount stops a program whose stack pointer reaches
  * the reserve at the bottom of its stack. A frame larger than the reserve
- * goes past it into the unmapped page below the stack; the CPU cannot
- * push the page-fault frame there and raises a double fault, which runs
- * on its own stack. bpf_iu_fixup_double_fault() recognises that case and
- * returns from the double fault into iu_fault_entry on a fresh stack.
+ * goes past it into the unmapped page below the stack and raises a double
+ * fault, which bpf_iu_fixup_double_fault() (arch/x86/net/iu_arch.c) turns
+ * into a return to iu_fault_entry on a fresh stack.
  */
 #include <linux/bpf.h>
 #include <linux/hrtimer.h>
@@ -35,7 +34,6 @@
 #include <asm/apic.h>
 #include <asm/irq_regs.h>
 #include <asm/nmi.h>
-#include <asm/special_insns.h>
 #include "iu.h"
 
 unsigned int iu_time_budget_ms = 10;
@@ -67,6 +65,16 @@ static struct ctl_table iu_sysctls[] = {
 		.mode		= 0644,
 		.proc_handler	= proc_douintvec,
 	},
+	{
+		/* serial of a keyring that may sign images besides the trusted ones */
+		.procname	= "iu_keyring",
+		.data		= &iu_keyring,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
 };
 
 struct iu_watch {
@@ -80,8 +88,8 @@ static DEFINE_PER_CPU(struct iu_watch, iu_watch);
 static atomic_t iu_watch_users;
 
 /* Was @regs taken in the text of the program of @f, on its stack? */
-static notrace bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
-			  struct pt_regs *regs)
+notrace bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
+			   struct pt_regs *regs)
 {
 	const struct bpf_iu_image *img = prog->aux->iu_image;
 
@@ -91,34 +99,6 @@ static notrace bool iu_in_program(const struct iu_frame *f, const struct bpf_pro
 	       regs->sp <= f->stack_top;
 }
 NOKPROBE_SYMBOL(iu_in_program);
-
-/* Return from the exception to iu_fault_entry(@why), at the top of the stack. */
-static notrace void iu_return_to_fault(struct pt_regs *regs, const struct iu_frame *f,
-			       enum iu_fault_kind why)
-{
-	regs->ip = (unsigned long)iu_fault_entry;
-	regs->sp = f->stack_top;
-	regs->di = why;
-}
-NOKPROBE_SYMBOL(iu_return_to_fault);
-
-/*
- * On x86-64 without FRED the NMI does not return through the frame in
- * pt_regs ("outermost") but through a copy of it right above pt_regs (the
- * "iret" frame, see asm_exc_nmi in arch/x86/entry/entry_64.S): set both,
- * so that a repeated NMI, which copies the first to the second, agrees.
- */
-static notrace void iu_nmi_return_to_stop(struct pt_regs *regs, const struct iu_frame *f)
-{
-	unsigned long *iret = (unsigned long *)(regs + 1);
-
-	iu_return_to_fault(regs, f, IU_FAULT_STOP);
-	if (!cpu_feature_enabled(X86_FEATURE_FRED)) {
-		iret[0] = regs->ip;
-		iret[3] = regs->sp;
-	}
-}
-NOKPROBE_SYMBOL(iu_nmi_return_to_stop);
 
 static notrace int __iu_nmi(struct pt_regs *regs)
 {
@@ -143,7 +123,7 @@ static notrace int __iu_nmi(struct pt_regs *regs)
 		return NMI_HANDLED;
 	prog = READ_ONCE(f->prog);
 	if (iu_in_program(f, prog, regs)) {
-		iu_nmi_return_to_stop(regs, f);
+		iu_arch_nmi_return_to_stop(regs, f);
 		return NMI_HANDLED;
 	}
 	/*
@@ -153,7 +133,7 @@ static notrace int __iu_nmi(struct pt_regs *regs)
 	 */
 	irq_regs = get_irq_regs();
 	if (iu_in_program(f, prog, irq_regs))
-		iu_return_to_fault(irq_regs, f, IU_FAULT_STOP);
+		iu_arch_return_to_fault(irq_regs, f, IU_FAULT_STOP);
 	return NMI_HANDLED;
 }
 NOKPROBE_SYMBOL(__iu_nmi);
@@ -255,28 +235,6 @@ void iu_watchdog_put(void)
 {
 	atomic_dec(&iu_watch_users);
 }
-
-notrace bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
-{
-	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
-	unsigned int d = READ_ONCE(c->depth);
-	unsigned long addr = read_cr2(), base;
-	const struct bpf_prog *prog;
-	struct iu_frame *f;
-
-	if (!d || d > IU_MAX_NEST)
-		return false;
-	f = &c->frame[d - 1];
-	prog = READ_ONCE(f->prog);
-	base = f->stack_top - IU_STACK_SIZE;
-	/* A push or stack probe of program code into the page below its stack. */
-	if (!prog || addr < base - PAGE_SIZE || addr >= base ||
-	    regs->sp > base + PAGE_SIZE || !iu_in_program(f, prog, regs))
-		return false;
-	iu_return_to_fault(regs, f, IU_FAULT_OVERFLOW);
-	return true;
-}
-NOKPROBE_SYMBOL(bpf_iu_fixup_double_fault);
 
 static int __init iu_watchdog_init(void)
 {
