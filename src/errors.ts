@@ -13,3 +13,14 @@ export class IuError extends Error {
     this.name = "IuError";
   }
 }
+
+/** The whole text of an error for a report: its message, then each cause's, nothing cut. */
+export function errorText(e: unknown): string {
+  let text = e instanceof Error ? e.message : String(e);
+  let c = e instanceof Error ? e.cause : undefined;
+  for (let depth = 0; c !== undefined && depth < 8; depth++) {
+    text += `\ncaused by: ${c instanceof Error ? c.message : String(c)}`;
+    c = c instanceof Error ? c.cause : undefined;
+  }
+  return text;
+}

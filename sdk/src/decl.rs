@@ -40,7 +40,7 @@ pub(crate) mod record {
     /// The entry point type: `unsigned int (*bpf_func)(const void *ctx, const void *insn)`.
     pub type Entry = extern "C" fn(*const c_void, *const c_void) -> u32;
 
-    /// `struct iu_prog_def`, 256 bytes, exactly as in docs/IMAGE-FORMAT.md.
+    /// `struct iu_prog_def` of uapi/linux/bpf_iu.h (docs/IMAGE-FORMAT.md).
     #[repr(C, align(8))]
     pub struct ProgDef {
         entry: Entry,
@@ -51,7 +51,18 @@ pub(crate) mod record {
         reserved: [u8; 48],
     }
 
-    const _: () = assert!(core::mem::size_of::<ProgDef>() == 256);
+    // The layout of uapi/linux/bpf_iu.h, generated from the kernel's BTF.
+    const _: () = {
+        use crate::abi::prog_def as c;
+        use core::mem::{offset_of, size_of};
+        assert!(size_of::<ProgDef>() == c::SIZE);
+        assert!(offset_of!(ProgDef, entry) == c::ENTRY);
+        assert!(offset_of!(ProgDef, prog_type) == c::PROG_TYPE);
+        assert!(offset_of!(ProgDef, attach_type) == c::ATTACH_TYPE);
+        assert!(offset_of!(ProgDef, name) == c::NAME);
+        assert!(offset_of!(ProgDef, attach) == c::ATTACH);
+        assert!(offset_of!(ProgDef, reserved) == c::RESERVED);
+    };
 
     impl ProgDef {
         /// The record of one program; `prog_type` comes from the context type

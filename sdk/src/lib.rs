@@ -39,6 +39,7 @@
 #[cfg(not(target_os = "none"))]
 extern crate std;
 
+mod abi;
 pub mod ctx;
 pub mod decl;
 pub mod helpers;

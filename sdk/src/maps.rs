@@ -67,7 +67,7 @@ pub const BPF_F_WRONLY_PROG: u32 = 0x100;
 /// declares the lock, so the kernel's value copies skip the lock word.
 pub const IU_MAP_F_SPIN_LOCK: u32 = 1;
 
-/// `struct iu_map_def`, 64 bytes, exactly as in docs/IMAGE-FORMAT.md. Only the SDK's map
+/// `struct iu_map_def` of uapi/linux/bpf_iu.h (docs/IMAGE-FORMAT.md). Only the SDK's map
 /// kinds hold one (the kernel writes `kptr`), and no API hands out a reference to it.
 #[repr(C, align(8))]
 pub(crate) struct MapDef {
@@ -81,8 +81,20 @@ pub(crate) struct MapDef {
     name: [u8; 32],
 }
 
-const _: () = assert!(core::mem::size_of::<MapDef>() == 64);
-const _: () = assert!(core::mem::offset_of!(MapDef, iu_flags) == 28);
+// The layout of uapi/linux/bpf_iu.h, generated from the kernel's BTF.
+const _: () = {
+    use crate::abi::map_def as c;
+    use core::mem::{offset_of, size_of};
+    assert!(size_of::<MapDef>() == c::SIZE);
+    assert!(offset_of!(MapDef, kptr) == c::KPTR);
+    assert!(offset_of!(MapDef, map_type) == c::MAP_TYPE);
+    assert!(offset_of!(MapDef, key_size) == c::KEY_SIZE);
+    assert!(offset_of!(MapDef, value_size) == c::VALUE_SIZE);
+    assert!(offset_of!(MapDef, max_entries) == c::MAX_ENTRIES);
+    assert!(offset_of!(MapDef, map_flags) == c::MAP_FLAGS);
+    assert!(offset_of!(MapDef, iu_flags) == c::IU_FLAGS);
+    assert!(offset_of!(MapDef, name) == c::NAME);
+};
 
 /// Copies `s` into a NUL-terminated fixed buffer; fails to compile if it does not fit.
 pub(crate) const fn fixed_name<const N: usize>(s: &str) -> [u8; N] {

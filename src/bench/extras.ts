@@ -5,6 +5,7 @@
  * non-inlined functions, built and signed by the toolchain on the host). Each load is
  * timed in the guest around the BPF_PROG_LOAD system call.
  */
+import { errorText } from "../errors.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../env/paths.js";
@@ -143,7 +144,7 @@ function loadTime(cfg: NonNullable<ExtrasConfig["loadTime"]>, log: (s: string) =
         prog!.close();
       }
     } catch (e) {
-      p.error = (e as Error).message.split("\n")[0];
+      p.error = errorText(e);
     }
     p.ms = median(p.samples);
     log(
@@ -171,7 +172,7 @@ function loadTime(cfg: NonNullable<ExtrasConfig["loadTime"]>, log: (s: string) =
         prog!.close();
       }
     } catch (e) {
-      p.error = (e as Error).message.split("\n")[0];
+      p.error = errorText(e);
     }
     p.ms = median(p.samples);
     log(

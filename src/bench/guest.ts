@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { release } from "node:os";
 import { join } from "node:path";
-import { IuError } from "../errors.js";
+import { errorText, IuError } from "../errors.js";
 import { attach, BpfMap, BpfProgram, enableStats, IuObject, parseTarget } from "../loader/index.js";
 import { closeFd, getpid } from "../loader/sys.js";
 import {
@@ -316,7 +316,7 @@ export function runWorkload(w: Workload, cfg: GuestConfig, log: (s: string) => v
     res.ebpf = es;
     log(`${w.name}: native ${ns.samples.join("/")} eBPF ${es.samples.join("/")}`);
   } catch (e) {
-    res.error = (e as Error).message.split("\n").slice(0, 6).join("\n");
+    res.error = errorText(e);
   } finally {
     native?.close();
     ebpf?.close();

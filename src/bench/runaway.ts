@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../env/paths.js";
-import { IuError } from "../errors.js";
+import { errorText, IuError } from "../errors.js";
 import { IuObject, progStats } from "../loader/index.js";
 import { benchPacket } from "./workloads.js";
 import { median } from "./stats.js";
@@ -141,7 +141,7 @@ export function runRunaway(cfg: RunawayConfig, log: (s: string) => void): Runawa
           p.stopsCounted = before !== null && after !== null && after - before === cfg.reps;
           Object.assign(p, latencies(p.durations, budgetMs));
         } catch (e) {
-          p.error = (e as Error).message.split("\n")[0];
+          p.error = errorText(e);
         }
         log(
           `runaway ${name} budget ${budgetMs} ms: durations ${p.durations.join("/")} ns, retval ${p.retvals.join("/")}${p.error ? ` (${p.error})` : ""}`,

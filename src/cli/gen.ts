@@ -1,8 +1,12 @@
 /** Code generation commands: iu gen tracepoint, iu gen btf. */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command } from "commander";
 import { genBtf } from "../gen/btf.js";
 import { genTracepoint } from "../gen/tracepoint.js";
+import { genUapi, UAPI_RS, UAPI_TS } from "../gen/uapi.js";
+import { IuError } from "../errors.js";
+import { repoRoot } from "../env/paths.js";
 
 function emit(code: string, out?: string): void {
   if (out) writeFileSync(out, code);
@@ -33,5 +37,27 @@ export function registerGenCommands(program: Command): void {
     .option("-o, --out <file>", "write to FILE instead of stdout")
     .action((types: string[], o: { btf?: string; fields?: string; out?: string }) => {
       emit(genBtf(types, { btf: o.btf, fields: o.fields?.split(",") }), o.out);
+    });
+  gen
+    .command("uapi")
+    .description(`the ABI tables ${UAPI_TS} and ${UAPI_RS}, from the project kernel's BTF`)
+    .option("--btf <file>", "BTF source (default /sys/kernel/btf/vmlinux, else the built kernel's vmlinux)")
+    .option("--check", "write nothing; fail if the committed files differ from the generated ones")
+    .action((o: { btf?: string; check?: boolean }) => {
+      const { ts, rs } = genUapi({ btf: o.btf });
+      const stale = [
+        [UAPI_TS, ts],
+        [UAPI_RS, rs],
+      ].filter(([file, text]) => {
+        const path = join(repoRoot, file);
+        if (existsSync(path) && readFileSync(path, "utf8") === text) return false;
+        if (!o.check) writeFileSync(path, text);
+        return true;
+      });
+      if (o.check && stale.length)
+        throw new IuError(
+          `${stale.map(([f]) => f).join(", ")} differ from the kernel's BTF: run iu gen uapi`,
+        );
+      console.log(stale.length ? `iu: wrote ${stale.map(([f]) => f).join(", ")}` : "iu: up to date");
     });
 }

@@ -26,7 +26,8 @@ export const debianPackages: Record<string, string[]> = {
   ],
   // bubblewrap: the sandbox cargo, rustc and host tests run in (src/toolchain/sandbox.ts).
   rust: ["rustc-web", "cargo-web", "rust-web-src", "rustfmt-web", "rust-web-clippy", "lld", "bubblewrap"],
-  signing: ["openssl"],
+  // keyutils: keyctl, for the VM test of a keyring an administrator names (kernel.iu_keyring).
+  signing: ["openssl", "keyutils"],
   ebpf: ["clang", "llvm", "bpftool", "iproute2"],
 };
 

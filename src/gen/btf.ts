@@ -55,7 +55,7 @@ export function loadBtf(file: string): BtfTypes {
 
 const QUALIFIERS = new Set(["TYPEDEF", "CONST", "VOLATILE", "RESTRICT", "TYPE_TAG"]);
 
-function resolve(types: BtfTypes, id: number): BtfType | undefined {
+export function resolve(types: BtfTypes, id: number): BtfType | undefined {
   let t = types.get(id);
   for (let i = 0; t && QUALIFIERS.has(t.kind) && i < 32; i++) t = types.get(t.type_id!);
   return t;

@@ -3,178 +3,41 @@
  * arguments to the little-endian bytes the kernel reads. No FFI here, so this file is
  * testable anywhere; pointers arrive as bigint user addresses (see `sys.ts`).
  *
- * Every offset below was checked against Linux 6.12's `include/uapi/linux/bpf.h` and
- * `include/uapi/linux/perf_event.h` with `offsetof()` in a throw-away C program
- * (x86-64; the union is the same on every 64-bit little-endian architecture).
- * docs/LOADER.md repeats the table.
+ * Every offset and enum value comes from `uapi.ts`, generated from the BTF of the project's
+ * kernel (`iu gen uapi`); none is typed here.
  */
+import { AttrOff, LinkType, MapType, PerfHwId, PerfSwId, Sizeof, StatsType, StructOff } from "../abi/uapi.js";
+
+export { AttachType, BpfCmd, LinkType, MapType, PerfType, ProgType, StatsType } from "../abi/uapi.js";
 // The type names are the spec's (src/object): one table for inspect and the loader.
 export { PROG_TYPE_NAMES as progTypeNames, MAP_TYPE_NAMES as mapTypeNames } from "../object/image.js";
-
-/** `enum bpf_cmd` values used by the loader. */
-export const BpfCmd = {
-  MAP_CREATE: 0,
-  MAP_LOOKUP_ELEM: 1,
-  MAP_UPDATE_ELEM: 2,
-  MAP_DELETE_ELEM: 3,
-  MAP_GET_NEXT_KEY: 4,
-  PROG_LOAD: 5,
-  OBJ_PIN: 6,
-  OBJ_GET: 7,
-  PROG_TEST_RUN: 10,
-  PROG_GET_NEXT_ID: 11,
-  MAP_GET_NEXT_ID: 12,
-  PROG_GET_FD_BY_ID: 13,
-  MAP_GET_FD_BY_ID: 14,
-  OBJ_GET_INFO_BY_FD: 15,
-  RAW_TRACEPOINT_OPEN: 17,
-  BTF_LOAD: 18,
-  LINK_CREATE: 28,
-  LINK_GET_FD_BY_ID: 30,
-  LINK_GET_NEXT_ID: 31,
-  ENABLE_STATS: 32,
-  LINK_DETACH: 34,
-} as const;
-
-/** `enum bpf_prog_type` values of the hooks the project supports. */
-export const ProgType = {
-  UNSPEC: 0,
-  SOCKET_FILTER: 1,
-  KPROBE: 2,
-  SCHED_CLS: 3,
-  SCHED_ACT: 4,
-  TRACEPOINT: 5,
-  XDP: 6,
-  PERF_EVENT: 7,
-  RAW_TRACEPOINT: 17,
-} as const;
-
-/** `enum bpf_attach_type` values the loader uses. */
-export const AttachType = {
-  NONE: 0,
-  XDP: 37,
-  PERF_EVENT: 41,
-  TCX_INGRESS: 46,
-  TCX_EGRESS: 47,
-} as const;
-
-/** `enum bpf_link_type`. */
-export const LinkType = {
-  UNSPEC: 0,
-  RAW_TRACEPOINT: 1,
-  TRACING: 2,
-  CGROUP: 3,
-  ITER: 4,
-  NETNS: 5,
-  XDP: 6,
-  PERF_EVENT: 7,
-  KPROBE_MULTI: 8,
-  STRUCT_OPS: 9,
-  NETFILTER: 10,
-  TCX: 11,
-  UPROBE_MULTI: 12,
-  NETKIT: 13,
-  SOCKMAP: 14,
-} as const;
 
 export const linkTypeNames: Record<number, string> = Object.fromEntries(
   Object.entries(LinkType).map(([k, v]) => [v, k.toLowerCase()]),
 );
 
 /** Map types whose values are per possible CPU (user space sees `round8(value_size) * ncpu`). */
-export const PERCPU_MAP_TYPES = new Set([5, 6, 10, 21]);
+export const PERCPU_MAP_TYPES = new Set<number>([
+  MapType.PERCPU_HASH,
+  MapType.PERCPU_ARRAY,
+  MapType.LRU_PERCPU_HASH,
+  MapType.PERCPU_CGROUP_STORAGE,
+]);
 
-/**
- * `BPF_F_IU_NATIVE`: prog_flags bit that selects the signed native image path. Bit 30,
- * not 16: bit 16 is BPF_F_TOKEN_FD in 6.12 (docs/IMAGE-FORMAT.md).
- */
+/** `BPF_F_IU_NATIVE` (uapi/linux/bpf_iu.h; a macro, so not in BTF): bit 16 is BPF_F_TOKEN_FD. */
 export const BPF_F_IU_NATIVE = 2 ** 30;
 
 /** Update flags for BPF_MAP_UPDATE_ELEM. */
 export const UpdateFlags = { ANY: 0, NOEXIST: 1, EXIST: 2 } as const;
 
 /**
- * Size of `union bpf_attr` in stock 6.12 (the `BPF_PROG_LOAD` member is the largest and
- * ends with `prog_token_fd` at 144). The kernel accepts a larger size only when the
- * extra bytes are zero, so every command but a native load passes this size.
+ * Size of `union bpf_attr` of the project's kernel. The kernel takes a smaller size and
+ * zero-fills the rest, and a larger one only when the extra bytes are zero.
  */
-export const BPF_ATTR_SIZE = 152;
-/** Size with the native-image fields appended after `prog_token_fd`. */
-export const BPF_ATTR_SIZE_IU = 184;
+export const BPF_ATTR_SIZE = Sizeof.bpf_attr;
 
 /** Offsets inside `union bpf_attr`, by command (bytes). */
-export const Off = {
-  mapCreate: {
-    map_type: 0,
-    key_size: 4,
-    value_size: 8,
-    max_entries: 12,
-    map_flags: 16,
-    inner_map_fd: 20,
-    numa_node: 24,
-    map_name: 28, // char[16]
-    map_ifindex: 44,
-    btf_fd: 48,
-    btf_key_type_id: 52,
-    btf_value_type_id: 56,
-  },
-  btfLoad: { btf: 0, btf_log_buf: 8, btf_size: 16, btf_log_size: 20, btf_log_level: 24 },
-  mapElem: { map_fd: 0, key: 8, value: 16, next_key: 16, flags: 24 },
-  progLoad: {
-    prog_type: 0,
-    insn_cnt: 4,
-    insns: 8,
-    license: 16,
-    log_level: 24,
-    log_size: 28,
-    log_buf: 32,
-    kern_version: 40,
-    prog_flags: 44,
-    prog_name: 48, // char[16]
-    prog_ifindex: 64,
-    expected_attach_type: 68,
-    log_true_size: 140,
-    prog_token_fd: 144,
-    // Inner Unikernels extension (docs/IMAGE-FORMAT.md "Loading: the UAPI"):
-    iu_image: 152, // __aligned_u64 after the 4-byte prog_token_fd + 4 bytes padding
-    iu_image_len: 160,
-    iu_map_fd_cnt: 164,
-    iu_map_fds: 168,
-    iu_prog_name: 176, // end = 184
-  },
-  objPin: { pathname: 0, bpf_fd: 8, file_flags: 12, path_fd: 16 },
-  testRun: {
-    prog_fd: 0,
-    retval: 4,
-    data_size_in: 8,
-    data_size_out: 12,
-    data_in: 16,
-    data_out: 24,
-    repeat: 32,
-    duration: 36,
-    ctx_size_in: 40,
-    ctx_size_out: 44,
-    ctx_in: 48,
-    ctx_out: 56,
-    flags: 64,
-    cpu: 68,
-    batch_size: 72,
-  },
-  getId: { start_id: 0, next_id: 4, open_flags: 8 },
-  info: { bpf_fd: 0, info_len: 4, info: 8 },
-  rawTp: { name: 0, prog_fd: 8, cookie: 16 },
-  linkCreate: {
-    prog_fd: 0,
-    target_fd: 4, // union with target_ifindex
-    attach_type: 8,
-    flags: 12,
-    perf_cookie: 16,
-    tcx_relative_fd: 16,
-    tcx_expected_revision: 24,
-  },
-  linkDetach: { link_fd: 0 },
-  enableStats: { type: 0 },
-} as const;
+export const Off = AttrOff;
 
 function attr(size = BPF_ATTR_SIZE): Buffer {
   return Buffer.alloc(size);
@@ -245,12 +108,22 @@ export interface ProgLoadArgs {
   license: bigint; // pointer to NUL-terminated string
   insns?: { ptr: bigint; count: number };
   log?: { ptr: bigint; size: number; level: number };
-  /** The native image: pointers to the image, the u32 fd array and the entry name. */
-  native?: { image: bigint; imageLen: number; mapFds: bigint; mapFdCnt: number; progName: bigint };
+  /** The native image: the ELF bytes, their signature, the u32 map fd array and the entry name. */
+  native?: {
+    image: bigint;
+    imageLen: number;
+    signature: bigint;
+    signatureLen: number;
+    /** 0: the kernel's trusted keyrings; else the keyring kernel.iu_keyring names. */
+    keyringId?: number;
+    mapFds: bigint;
+    mapFdCnt: number;
+    entry: bigint;
+  };
 }
 
 export function encodeProgLoad(a: ProgLoadArgs): Buffer {
-  const b = attr(a.native ? BPF_ATTR_SIZE_IU : BPF_ATTR_SIZE);
+  const b = attr();
   const o = Off.progLoad;
   b.writeUInt32LE(a.progType, o.prog_type);
   if (a.insns) {
@@ -269,11 +142,14 @@ export function encodeProgLoad(a: ProgLoadArgs): Buffer {
   if (a.name) putName(b, o.prog_name, a.name);
   b.writeUInt32LE(a.expectedAttachType ?? 0, o.expected_attach_type);
   if (a.native) {
+    b.writeBigUInt64LE(a.native.mapFds, o.fd_array);
+    b.writeUInt32LE(a.native.mapFdCnt, o.fd_array_cnt);
+    b.writeBigUInt64LE(a.native.signature, o.signature);
+    b.writeUInt32LE(a.native.signatureLen, o.signature_size);
+    b.writeInt32LE(a.native.keyringId ?? 0, o.keyring_id);
     b.writeBigUInt64LE(a.native.image, o.iu_image);
-    b.writeUInt32LE(a.native.imageLen, o.iu_image_len);
-    b.writeUInt32LE(a.native.mapFdCnt, o.iu_map_fd_cnt);
-    b.writeBigUInt64LE(a.native.mapFds, o.iu_map_fds);
-    b.writeBigUInt64LE(a.native.progName, o.iu_prog_name);
+    b.writeUInt32LE(a.native.imageLen, o.iu_image_size);
+    b.writeBigUInt64LE(a.native.entry, o.iu_entry);
   }
   return b;
 }
@@ -378,7 +254,7 @@ export function encodeLinkCreate(a: LinkCreateArgs): Buffer {
   b.writeUInt32LE(a.target, o.target_fd);
   b.writeUInt32LE(a.attachType, o.attach_type);
   b.writeUInt32LE(a.flags ?? 0, o.flags);
-  if (a.perfCookie !== undefined) b.writeBigUInt64LE(a.perfCookie, o.perf_cookie);
+  if (a.perfCookie !== undefined) b.writeBigUInt64LE(a.perfCookie, o.perf_event_bpf_cookie);
   return b;
 }
 
@@ -388,7 +264,7 @@ export function encodeLinkDetach(linkFd: number): Buffer {
   return b;
 }
 
-export function encodeEnableStats(type = 0 /* BPF_STATS_RUN_TIME */): Buffer {
+export function encodeEnableStats(type: number = StatsType.RUN_TIME): Buffer {
   const b = attr();
   b.writeUInt32LE(type, Off.enableStats.type);
   return b;
@@ -403,8 +279,7 @@ function cstr(b: Buffer, off: number, len: number): string {
   return s.subarray(0, z < 0 ? len : z).toString("latin1");
 }
 
-/** `struct bpf_prog_info` is 232 bytes in 6.12. */
-export const PROG_INFO_SIZE = 232;
+export const PROG_INFO_SIZE = Sizeof.bpf_prog_info;
 export interface ProgInfo {
   type: number;
   id: number;
@@ -422,31 +297,31 @@ export interface ProgInfo {
 }
 
 export function decodeProgInfo(b: Buffer, mapIds: Buffer | null = null): ProgInfo {
-  const nr = b.readUInt32LE(52);
+  const o = StructOff.progInfo;
+  const nr = b.readUInt32LE(o.nr_map_ids);
   const ids: number[] = [];
   if (mapIds) for (let i = 0; i < Math.min(nr, mapIds.length / 4); i++) ids.push(mapIds.readUInt32LE(i * 4));
   return {
-    type: b.readUInt32LE(0),
-    id: b.readUInt32LE(4),
-    tag: b.subarray(8, 16).toString("hex"),
-    jitedLen: b.readUInt32LE(16),
-    xlatedLen: b.readUInt32LE(20),
-    loadTime: b.readBigUInt64LE(40),
-    uid: b.readUInt32LE(48),
+    type: b.readUInt32LE(o.type),
+    id: b.readUInt32LE(o.id),
+    tag: b.subarray(o.tag, o.tag + 8).toString("hex"),
+    jitedLen: b.readUInt32LE(o.jited_prog_len),
+    xlatedLen: b.readUInt32LE(o.xlated_prog_len),
+    loadTime: b.readBigUInt64LE(o.load_time),
+    uid: b.readUInt32LE(o.created_by_uid),
     nrMapIds: nr,
     mapIds: ids,
-    name: cstr(b, 64, 16),
-    ifindex: b.readUInt32LE(80),
-    runTimeNs: b.readBigUInt64LE(192),
-    runCnt: b.readBigUInt64LE(200),
+    name: cstr(b, o.name, 16),
+    ifindex: b.readUInt32LE(o.ifindex),
+    runTimeNs: b.readBigUInt64LE(o.run_time_ns),
+    runCnt: b.readBigUInt64LE(o.run_cnt),
   };
 }
-/** Offsets in bpf_prog_info of the in/out map-id array: nr_map_ids u32 @52, map_ids u64 @56. */
-export const PROG_INFO_NR_MAP_IDS = 52;
-export const PROG_INFO_MAP_IDS = 56;
+/** The in/out map-id array of bpf_prog_info: count (u32) and user pointer (u64). */
+export const PROG_INFO_NR_MAP_IDS = StructOff.progInfo.nr_map_ids;
+export const PROG_INFO_MAP_IDS = StructOff.progInfo.map_ids;
 
-/** `struct bpf_map_info` is 88 bytes in 6.12. */
-export const MAP_INFO_SIZE = 88;
+export const MAP_INFO_SIZE = Sizeof.bpf_map_info;
 export interface MapInfo {
   type: number;
   id: number;
@@ -458,91 +333,82 @@ export interface MapInfo {
 }
 
 export function decodeMapInfo(b: Buffer): MapInfo {
+  const o = StructOff.mapInfo;
   return {
-    type: b.readUInt32LE(0),
-    id: b.readUInt32LE(4),
-    keySize: b.readUInt32LE(8),
-    valueSize: b.readUInt32LE(12),
-    maxEntries: b.readUInt32LE(16),
-    flags: b.readUInt32LE(20),
-    name: cstr(b, 24, 16),
+    type: b.readUInt32LE(o.type),
+    id: b.readUInt32LE(o.id),
+    keySize: b.readUInt32LE(o.key_size),
+    valueSize: b.readUInt32LE(o.value_size),
+    maxEntries: b.readUInt32LE(o.max_entries),
+    flags: b.readUInt32LE(o.map_flags),
+    name: cstr(b, o.name, 16),
   };
 }
 
-/** `struct bpf_link_info` is 64 bytes in 6.12; the type-specific union starts at 16. */
-export const LINK_INFO_SIZE = 64;
+export const LINK_INFO_SIZE = Sizeof.bpf_link_info;
 export interface LinkInfo {
   type: number;
   id: number;
   progId: number;
   /** XDP / tcx: ifindex. */
   ifindex?: number;
-  /** tcx: attach type (ingress 46, egress 47). */
+  /** tcx: attach type (TCX_INGRESS or TCX_EGRESS). */
   attachType?: number;
-  /** raw_tracepoint: tp_name pointer was left 0, so only the length is known. */
+  /** perf_event: enum bpf_perf_event_type. */
   perfEventType?: number;
 }
 
 export function decodeLinkInfo(b: Buffer): LinkInfo {
-  const info: LinkInfo = { type: b.readUInt32LE(0), id: b.readUInt32LE(4), progId: b.readUInt32LE(8) };
-  if (info.type === LinkType.XDP) info.ifindex = b.readUInt32LE(16);
+  const o = StructOff.linkInfo;
+  const info: LinkInfo = {
+    type: b.readUInt32LE(o.type),
+    id: b.readUInt32LE(o.id),
+    progId: b.readUInt32LE(o.prog_id),
+  };
+  if (info.type === LinkType.XDP) info.ifindex = b.readUInt32LE(o.xdp_ifindex);
   if (info.type === LinkType.TCX) {
-    info.ifindex = b.readUInt32LE(16);
-    info.attachType = b.readUInt32LE(20);
+    info.ifindex = b.readUInt32LE(o.tcx_ifindex);
+    info.attachType = b.readUInt32LE(o.tcx_attach_type);
   }
-  if (info.type === LinkType.PERF_EVENT) info.perfEventType = b.readUInt32LE(16);
+  if (info.type === LinkType.PERF_EVENT) info.perfEventType = b.readUInt32LE(o.perf_event_type);
   return info;
 }
 
 /* ---------------------------------------------------------------------------------- */
 /* perf_event_open                                                                      */
 
-export const PerfType = {
-  HARDWARE: 0,
-  SOFTWARE: 1,
-  TRACEPOINT: 2,
-  HW_CACHE: 3,
-  RAW: 4,
-  BREAKPOINT: 5,
-} as const;
-
 /** `PERF_COUNT_SW_*` by the names `perf list` uses. */
 export const softwareEvents: Record<string, number> = {
-  "cpu-clock": 0,
-  "task-clock": 1,
-  "page-faults": 2,
-  faults: 2,
-  "context-switches": 3,
-  cs: 3,
-  "cpu-migrations": 4,
-  migrations: 4,
-  "minor-faults": 5,
-  "major-faults": 6,
-  "alignment-faults": 7,
-  "emulation-faults": 8,
-  dummy: 9,
+  "cpu-clock": PerfSwId.CPU_CLOCK,
+  "task-clock": PerfSwId.TASK_CLOCK,
+  "page-faults": PerfSwId.PAGE_FAULTS,
+  faults: PerfSwId.PAGE_FAULTS,
+  "context-switches": PerfSwId.CONTEXT_SWITCHES,
+  cs: PerfSwId.CONTEXT_SWITCHES,
+  "cpu-migrations": PerfSwId.CPU_MIGRATIONS,
+  migrations: PerfSwId.CPU_MIGRATIONS,
+  "minor-faults": PerfSwId.PAGE_FAULTS_MIN,
+  "major-faults": PerfSwId.PAGE_FAULTS_MAJ,
+  "alignment-faults": PerfSwId.ALIGNMENT_FAULTS,
+  "emulation-faults": PerfSwId.EMULATION_FAULTS,
+  dummy: PerfSwId.DUMMY,
 };
 
 /** `PERF_COUNT_HW_*`: only usable where the CPU exposes a PMU (not under QEMU TCG). */
 export const hardwareEvents: Record<string, number> = {
-  "cpu-cycles": 0,
-  cycles: 0,
-  instructions: 1,
-  "cache-references": 2,
-  "cache-misses": 3,
-  "branch-instructions": 4,
-  branches: 4,
-  "branch-misses": 5,
-  "bus-cycles": 6,
+  "cpu-cycles": PerfHwId.CPU_CYCLES,
+  cycles: PerfHwId.CPU_CYCLES,
+  instructions: PerfHwId.INSTRUCTIONS,
+  "cache-references": PerfHwId.CACHE_REFERENCES,
+  "cache-misses": PerfHwId.CACHE_MISSES,
+  "branch-instructions": PerfHwId.BRANCH_INSTRUCTIONS,
+  branches: PerfHwId.BRANCH_INSTRUCTIONS,
+  "branch-misses": PerfHwId.BRANCH_MISSES,
+  "bus-cycles": PerfHwId.BUS_CYCLES,
 };
 
-/**
- * `struct perf_event_attr` (PERF_ATTR_SIZE_VER7 = 128 bytes): type u32 @0, size u32 @4,
- * config u64 @8, sample_period/sample_freq u64 @16, sample_type u64 @24, read_format u64
- * @32, the flag bit-field u64 @40 (bit 0 disabled, bit 10 freq), wakeup_events u32 @48,
- * bp_type u32 @52, config1 (kprobe_func pointer) u64 @56, config2 (probe offset) u64 @64.
- */
-export const PERF_ATTR_SIZE = 128;
+/** `struct perf_event_attr` of the project's kernel (the kernel also takes older sizes). */
+export const PERF_ATTR_SIZE = Sizeof.perf_event_attr;
 export interface PerfAttrArgs {
   type: number;
   config: bigint;
@@ -551,25 +417,32 @@ export interface PerfAttrArgs {
   config1?: bigint;
   config2?: bigint;
   disabled?: boolean;
+  /** `sample_type` bits: what a sample record carries (only output events sample). */
+  sampleType?: bigint;
 }
 
 export function encodePerfAttr(a: PerfAttrArgs): Buffer {
+  const o = StructOff.perfEventAttr;
+  // The flag bitfields share one u64 that starts with `disabled`.
+  const word = o.bits.disabled / 8;
+  const bit = (name: keyof typeof o.bits) => 1n << BigInt(o.bits[name] - o.bits.disabled);
   const b = Buffer.alloc(PERF_ATTR_SIZE);
-  b.writeUInt32LE(a.type, 0);
-  b.writeUInt32LE(PERF_ATTR_SIZE, 4);
-  b.writeBigUInt64LE(a.config, 8);
+  b.writeUInt32LE(a.type, o.type);
+  b.writeUInt32LE(PERF_ATTR_SIZE, o.size);
+  b.writeBigUInt64LE(a.config, o.config);
   let flags = 0n;
-  if (a.disabled) flags |= 1n;
+  if (a.disabled) flags |= bit("disabled");
   if (a.sampleFreq !== undefined) {
-    b.writeBigUInt64LE(a.sampleFreq, 16);
-    flags |= 1n << 10n;
+    b.writeBigUInt64LE(a.sampleFreq, o.sample_freq);
+    flags |= bit("freq");
   } else {
-    b.writeBigUInt64LE(a.samplePeriod ?? 1n, 16);
+    b.writeBigUInt64LE(a.samplePeriod ?? 1n, o.sample_period);
   }
-  b.writeBigUInt64LE(flags, 40);
-  b.writeUInt32LE(1, 48); // wakeup_events
-  b.writeBigUInt64LE(a.config1 ?? 0n, 56);
-  b.writeBigUInt64LE(a.config2 ?? 0n, 64);
+  b.writeBigUInt64LE(a.sampleType ?? 0n, o.sample_type);
+  b.writeBigUInt64LE(flags, word);
+  b.writeUInt32LE(1, o.wakeup_events);
+  b.writeBigUInt64LE(a.config1 ?? 0n, o.config1);
+  b.writeBigUInt64LE(a.config2 ?? 0n, o.config2);
   return b;
 }
 

@@ -4,7 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import { IuError } from "../errors.js";
-import { decodeMapInfo, MAP_INFO_SIZE, mapTypeNames, PERCPU_MAP_TYPES, type MapInfo } from "./attr.js";
+import {
+  decodeMapInfo,
+  MAP_INFO_SIZE,
+  MapType,
+  mapTypeNames,
+  PERCPU_MAP_TYPES,
+  type MapInfo,
+} from "./attr.js";
 import { spinLockedBtf } from "./btf.js";
 import { splitPerCpu } from "./value.js";
 import { IU_MAP_F_SPIN_LOCK, type MapDef } from "../object/image.js";
@@ -23,7 +30,10 @@ import {
   objPin,
 } from "./sys.js";
 
-const MAP_TYPE_ARRAY = 2;
+const MAP_TYPE_ARRAY = MapType.ARRAY;
+const DEVMAP_TYPES = new Set<number>([MapType.DEVMAP, MapType.DEVMAP_HASH]);
+/** A map flag of an anonymous enum in uapi/linux/bpf.h (BTF keeps no name for it). */
+const BPF_F_RDONLY_PROG = 1 << 7;
 
 let possibleCpus: number | undefined;
 
@@ -69,9 +79,9 @@ export class BpfMap {
         keySize: spec.keySize,
         valueSize: spec.valueSize,
         maxEntries: spec.maxEntries,
-        // dev_map_alloc() adds BPF_F_RDONLY_PROG (0x80) to every devmap but refuses it as a
+        // dev_map_alloc() adds BPF_F_RDONLY_PROG to every devmap but refuses it as a
         // creation flag; images declare the flags the map ends up with.
-        mapFlags: spec.mapType === 14 || spec.mapType === 17 ? spec.flags & ~0x80 : spec.flags,
+        mapFlags: DEVMAP_TYPES.has(spec.mapType) ? spec.flags & ~BPF_F_RDONLY_PROG : spec.flags,
         name: spec.name,
         ...(btf ? { btf } : {}),
       });

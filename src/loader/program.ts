@@ -37,6 +37,8 @@ export interface NativeLoadOptions {
   attachType?: number;
   /** Map fds in `.iu.maps` order. */
   mapFds: number[];
+  /** The keyring the signature is checked against: 0 (default) the kernel's trusted ones, else the one `kernel.iu_keyring` names. */
+  keyringId?: number;
   license?: string;
   logLevel?: number;
 }
@@ -115,7 +117,7 @@ export class BpfProgram {
       expectedAttachType: o.attachType ?? 0,
       name: o.entry,
       license: o.license ?? "GPL",
-      native: { image: o.image, entry: o.entry, mapFds: o.mapFds },
+      native: { image: o.image, entry: o.entry, mapFds: o.mapFds, keyringId: o.keyringId },
       logLevel: o.logLevel ?? 0,
     });
     const p = BpfProgram.fromFd(fd);

@@ -13,6 +13,8 @@
  */
 import { createRequire } from "node:module";
 import { IuError } from "../errors.js";
+import { splitSignedImage } from "../object/image.js";
+import { PerfSwId } from "../abi/uapi.js";
 import {
   BpfCmd,
   BPF_ATTR_SIZE,
@@ -73,10 +75,7 @@ export const MmapFlags = { SHARED: 1, PRIVATE: 2, ANONYMOUS: 0x20 } as const;
 export const PerfSampleType = { RAW: 1n << 10n } as const;
 
 /** `PERF_COUNT_SW_BPF_OUTPUT`: the software event `bpf_perf_event_output()` writes to. */
-export const PERF_COUNT_SW_BPF_OUTPUT = 10;
-
-/** Byte offset of `sample_type` in `struct perf_event_attr`. */
-const PERF_ATTR_SAMPLE_TYPE = 24;
+export const PERF_COUNT_SW_BPF_OUTPUT = PerfSwId.BPF_OUTPUT;
 
 interface Libc {
   koffi: Koffi;
@@ -283,8 +282,11 @@ export interface ProgLoadOptions {
   license?: string;
   /** eBPF instructions (8 bytes each). */
   insns?: Buffer;
-  /** Signed native image + entry name + map fds in `.iu.maps` order. */
-  native?: { image: Buffer; entry: string; mapFds: number[] };
+  /**
+   * Native image + entry name + map fds in `.iu.maps` order. `image` is a signed `*.iu` file
+   * whose trailer is split off here, or, with `signature`, the bare ELF bytes.
+   */
+  native?: { image: Buffer; signature?: Buffer; keyringId?: number; entry: string; mapFds: number[] };
   /** 0: no log on the first try, retry with level 1 on failure (libbpf's way). */
   logLevel?: number;
   logSize?: number;
@@ -295,12 +297,20 @@ export interface ProgLoadResult {
   log: string;
 }
 
+/** The ELF bytes and their PKCS#7 signature (empty if there is none: the kernel says so). */
+function nativeParts(n: { image: Buffer; signature?: Buffer }): { elf: Buffer; sig: Buffer } {
+  if (n.signature) return { elf: n.image, sig: n.signature };
+  const { elf, signature } = splitSignedImage(n.image);
+  return { elf: Buffer.from(elf), sig: signature ? Buffer.from(signature.pkcs7) : Buffer.alloc(0) };
+}
+
 /** BPF_PROG_LOAD for eBPF instructions or a signed native image (BPF_F_IU_NATIVE). */
 export function progLoad(o: ProgLoadOptions): ProgLoadResult {
   const license = cString(o.license ?? "GPL");
   const mapFds = Buffer.alloc(Math.max(4, (o.native?.mapFds.length ?? 0) * 4));
   o.native?.mapFds.forEach((fd, i) => mapFds.writeInt32LE(fd, i * 4));
   const entry = o.native ? cString(o.native.entry) : null;
+  const signed = o.native ? nativeParts(o.native) : null;
   const attempt = (level: number, size: number): { r: number; log: string } => {
     const log = level > 0 ? Buffer.alloc(size) : null;
     const a = encodeProgLoad({
@@ -312,11 +322,14 @@ export function progLoad(o: ProgLoadOptions): ProgLoadResult {
       log: log ? { ptr: addr(log), size, level } : undefined,
       native: o.native
         ? {
-            image: addr(o.native.image),
-            imageLen: o.native.image.length,
+            image: addr(signed!.elf),
+            imageLen: signed!.elf.length,
+            signature: signed!.sig.length ? addr(signed!.sig) : 0n,
+            signatureLen: signed!.sig.length,
+            keyringId: o.native.keyringId,
             mapFds: o.native.mapFds.length ? addr(mapFds) : 0n,
             mapFdCnt: o.native.mapFds.length,
-            progName: addr(entry),
+            entry: addr(entry),
           }
         : undefined,
     });
@@ -463,10 +476,7 @@ export function enableStats(): number {
 /* ---------------------------------------------------------------------------------- */
 /* perf events, ioctl, mmap                                                             */
 
-export interface PerfEventOpenArgs extends PerfAttrArgs {
-  /** `sample_type` (`PerfSampleType` bits): what a sample record carries. */
-  sampleType?: bigint;
-}
+export type PerfEventOpenArgs = PerfAttrArgs;
 
 /** perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC). `keep` holds buffers config1 points to. */
 export function perfEventOpen(
@@ -478,8 +488,6 @@ export function perfEventOpen(
 ): number {
   const c = sys();
   const attr = encodePerfAttr(a);
-  // attr.ts encodes what attaching needs; only output events (perf buffers) sample anything
-  if (a.sampleType !== undefined) attr.writeBigUInt64LE(a.sampleType, PERF_ATTR_SAMPLE_TYPE);
   const r = Number(c.perfEventOpen(SysNr.PERF_EVENT_OPEN, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC));
   const errno = r < 0 ? c.koffi.errno() : 0;
   void keep;

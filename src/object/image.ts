@@ -5,6 +5,7 @@
  * kernel applies. Used by `iu build` (to refuse a bad link), `iu inspect`, and the
  * user-space loader. No I/O here: bytes in, data out.
  */
+import { Sizeof, StructOff } from "../abi/uapi.js";
 import {
   ElfFile,
   ElfError,
@@ -27,10 +28,13 @@ import { IU_PROV_SECTION, decodeProvenance, type Provenance } from "./prov.js";
 
 export const IU_MARKER = "~IU native image signature~\n";
 export const IU_SIG_INFO_LEN = 12;
-export const IU_PROG_DEF_SIZE = 256;
-export const IU_MAP_DEF_SIZE = 64;
-export const IU_NAME_LEN = 64;
-export const IU_ATTACH_LEN = 128;
+/** Members of the records (uapi/linux/bpf_iu.h), generated from the kernel's BTF. */
+const P = StructOff.iuProgDef;
+const M = StructOff.iuMapDef;
+export const IU_PROG_DEF_SIZE = Sizeof.iu_prog_def;
+export const IU_MAP_DEF_SIZE = Sizeof.iu_map_def;
+export const IU_NAME_LEN = P.attach - P.name;
+export const IU_ATTACH_LEN = P.reserved - P.attach;
 export const IU_MAP_NAME_LEN = 32;
 export const PAGE_SIZE = 4096;
 export const MAX_SPAN = 64 * 1024 * 1024;
@@ -391,19 +395,23 @@ export function parseImage(file: Uint8Array): ImageSpec {
       const dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
       const addr = progSec.addr + i;
       const rel = relativeAt.get(addr);
-      const entry = rel !== undefined ? Number(rel) : Number(dv.getBigUint64(0, true));
+      const entry = rel !== undefined ? Number(rel) : Number(dv.getBigUint64(P.entry, true));
       const name = fixedString(
-        rec.subarray(16, 16 + IU_NAME_LEN),
+        rec.subarray(P.name, P.name + IU_NAME_LEN),
         `program ${i / IU_PROG_DEF_SIZE} name`,
         problems,
       );
       const p: ProgramSpec = {
         index: i / IU_PROG_DEF_SIZE,
         name,
-        progType: dv.getUint32(8, true),
+        progType: dv.getUint32(P.prog_type, true),
         type: "",
-        attachType: dv.getUint32(12, true),
-        attach: fixedString(rec.subarray(80, 80 + IU_ATTACH_LEN), `program ${name} attach`, problems),
+        attachType: dv.getUint32(P.attach_type, true),
+        attach: fixedString(
+          rec.subarray(P.attach, P.attach + IU_ATTACH_LEN),
+          `program ${name} attach`,
+          problems,
+        ),
         entry,
         recordAddr: addr,
       };
@@ -415,7 +423,7 @@ export function parseImage(file: Uint8Array): ImageSpec {
         problems.push(
           `program ${name}: entry 0x${entry.toString(16)} does not start with endbr64 (f3 0f 1e fa); it would fault on a CPU with IBT`,
         );
-      if (rec.subarray(208).some((x) => x !== 0))
+      if (rec.subarray(P.reserved).some((x) => x !== 0))
         problems.push(`program ${name}: reserved bytes are not zero`);
       if (!name) problems.push(`program ${p.index} has an empty name`);
       if (programs.some((q) => q.name === name)) problems.push(`program name ${name} is not unique`);
@@ -438,21 +446,25 @@ export function parseImage(file: Uint8Array): ImageSpec {
     for (let i = 0; i + IU_MAP_DEF_SIZE <= b.length; i += IU_MAP_DEF_SIZE) {
       const rec = b.subarray(i, i + IU_MAP_DEF_SIZE);
       const dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
-      const name = fixedString(rec.subarray(32, 64), `map ${i / IU_MAP_DEF_SIZE} name`, problems);
+      const name = fixedString(
+        rec.subarray(M.name, IU_MAP_DEF_SIZE),
+        `map ${i / IU_MAP_DEF_SIZE} name`,
+        problems,
+      );
       const m: MapSpec = {
         index: i / IU_MAP_DEF_SIZE,
         name,
-        mapType: dv.getUint32(8, true),
+        mapType: dv.getUint32(M.map_type, true),
         type: "",
-        keySize: dv.getUint32(12, true),
-        valueSize: dv.getUint32(16, true),
-        maxEntries: dv.getUint32(20, true),
-        flags: dv.getUint32(24, true),
-        iuFlags: dv.getUint32(28, true),
+        keySize: dv.getUint32(M.key_size, true),
+        valueSize: dv.getUint32(M.value_size, true),
+        maxEntries: dv.getUint32(M.max_entries, true),
+        flags: dv.getUint32(M.map_flags, true),
+        iuFlags: dv.getUint32(M.iu_flags, true),
         recordAddr: mapSec.addr + i,
       };
       m.type = MAP_TYPE_NAMES[m.mapType] ?? `type ${m.mapType}`;
-      if (dv.getBigUint64(0, true) !== 0n) problems.push(`map ${name}: kptr is not zero in the file`);
+      if (dv.getBigUint64(M.kptr, true) !== 0n) problems.push(`map ${name}: kptr is not zero in the file`);
       if (m.iuFlags & ~IU_MAP_F_SPIN_LOCK) problems.push(`map ${name}: unknown iu_flags ${m.iuFlags}`);
       maps.push(m);
     }

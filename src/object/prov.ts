@@ -12,11 +12,16 @@
  *   };                          strings NUL-terminated and NUL-padded
  */
 
+import { Sizeof, StructOff } from "../abi/uapi.js";
+
+/** Members of `struct iu_prov`, generated from the kernel's BTF. */
+const R = StructOff.iuProv;
+
 export const IU_PROV_SECTION = ".iu.prov";
 /** "IUPV" read as a little-endian u32. */
 export const IU_PROV_MAGIC = 0x56505549;
-export const IU_PROV_SIZE = 104;
-export const IU_PROV_STR_LEN = 32;
+export const IU_PROV_SIZE = Sizeof.iu_prov;
+export const IU_PROV_STR_LEN = R.sdk - R.toolchain;
 /**
  * The policy generation. 0: an image without `.iu.prov`; 1: the first toolchain (no
  * sandbox, dep-info, endbr64 or provenance); 2: compile sandbox, dep-info source check,
@@ -32,18 +37,19 @@ export interface Provenance {
 }
 
 const FIELDS = ["toolchain", "sdk", "rustc"] as const;
+const offsetOf = (f: (typeof FIELDS)[number]) => R[f];
 
 /** The 104 bytes of the record; throws if a string does not fit (31 bytes and a NUL). */
 export function encodeProvenance(p: Provenance): Uint8Array {
   const out = new Uint8Array(IU_PROV_SIZE);
   const dv = new DataView(out.buffer);
-  dv.setUint32(0, IU_PROV_MAGIC, true);
-  dv.setUint32(4, p.policy, true);
-  FIELDS.forEach((f, i) => {
+  dv.setUint32(R.magic, IU_PROV_MAGIC, true);
+  dv.setUint32(R.policy, p.policy, true);
+  FIELDS.forEach((f) => {
     const b = new TextEncoder().encode(p[f]);
     if (b.length >= IU_PROV_STR_LEN || b.includes(0))
       throw new Error(`provenance ${f} "${p[f]}" does not fit in ${IU_PROV_STR_LEN - 1} bytes`);
-    out.set(b, 8 + i * IU_PROV_STR_LEN);
+    out.set(b, offsetOf(f));
   });
   return out;
 }
@@ -57,17 +63,17 @@ export function decodeProvenance(b: Uint8Array, problems: string[]): Provenance 
     return null;
   }
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const magic = dv.getUint32(0, true);
+  const magic = dv.getUint32(R.magic, true);
   if (magic !== IU_PROV_MAGIC) {
     problems.push(
       `${IU_PROV_SECTION} magic is 0x${magic.toString(16)}, expected 0x${IU_PROV_MAGIC.toString(16)}`,
     );
     return null;
   }
-  const p: Provenance = { policy: dv.getUint32(4, true), toolchain: "", sdk: "", rustc: "" };
+  const p: Provenance = { policy: dv.getUint32(R.policy, true), toolchain: "", sdk: "", rustc: "" };
   let ok = true;
-  FIELDS.forEach((f, i) => {
-    const s = b.subarray(8 + i * IU_PROV_STR_LEN, 8 + (i + 1) * IU_PROV_STR_LEN);
+  FIELDS.forEach((f) => {
+    const s = b.subarray(offsetOf(f), offsetOf(f) + IU_PROV_STR_LEN);
     const z = s.indexOf(0);
     if (z <= 0 || s.subarray(z).some((x) => x !== 0)) {
       problems.push(`${IU_PROV_SECTION} ${f} is empty, not NUL-terminated or not NUL-padded`);

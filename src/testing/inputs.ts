@@ -118,13 +118,15 @@ export const keysDir = process.env.IU_KEYS ?? "/root/.config/iu/keys";
 /** Mutated, re-signed images of good.so the fuzz run loads. */
 export const FIXTURE_FUZZ_COUNT = 1000;
 
-/** Cache directory named by a hash of the fixture sources and the signing certificate. */
+/** Cache directory named by a hash of the fixture sources, the ABI header and the signing certificate. */
 export function fixtureDir(): string {
   const h = createHash("sha256");
   for (const e of readdirSync(fixtureSrc, { withFileTypes: true }).sort((a, b) =>
     a.name.localeCompare(b.name),
   ))
     if (e.isFile()) h.update(e.name).update(readFileSync(join(fixtureSrc, e.name)));
+  // The fixtures include the ABI header.
+  h.update(readFileSync(join(repoRoot, "kernel", "src", "include", "uapi", "linux", "bpf_iu.h")));
   const cert = join(keysDir, "signing-cert.pem");
   if (existsSync(cert)) h.update(readFileSync(cert));
   return cacheDir("kernel-fixtures", h.digest("hex").slice(0, 16));

@@ -8,6 +8,9 @@ import { LinkType, ProgType } from "../attr.js";
 import { addr, cString, perfEventOpen } from "../sys.js";
 import { linkName, PerfEventType, perfLink } from "./perf_link.js";
 import type { Hook, Refuse } from "./types.js";
+import { StructOff } from "../../abi/uapi.js";
+
+const L = StructOff.linkInfo;
 
 export interface KprobeTarget {
   kind: "kprobe";
@@ -84,7 +87,7 @@ export const kprobe: Hook<KprobeTarget> = {
       info.type === LinkType.PERF_EVENT &&
       (info.perfEventType === PerfEventType.KPROBE || info.perfEventType === PerfEventType.KRETPROBE)
     )
-      info.name = linkName(fd, 24); // perf_event.kprobe.func_name
+      info.name = linkName(fd, L.perf_event_kprobe_func_name, L.perf_event_kprobe_name_len);
   },
 
   describe(info) {

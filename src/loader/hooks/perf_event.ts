@@ -8,6 +8,7 @@ import { parseCpuList } from "../map.js";
 import { closeFd, perfEventOpen } from "../sys.js";
 import { PerfEventType, perfLink } from "./perf_link.js";
 import type { Hook, Refuse } from "./types.js";
+import { StructOff } from "../../abi/uapi.js";
 
 export interface PerfEventTarget {
   kind: "perf";
@@ -76,7 +77,7 @@ export const perfEvent: Hook<PerfEventTarget> = {
 
   readLinkInfo(_fd, info, raw) {
     if (info.type === LinkType.PERF_EVENT && info.perfEventType === PerfEventType.EVENT)
-      info.perfConfig = raw.readBigUInt64LE(24); // perf_event.event.config
+      info.perfConfig = raw.readBigUInt64LE(StructOff.linkInfo.perf_event_event_config);
   },
 
   describe(info) {

@@ -4,18 +4,11 @@
  * link (or a raw tracepoint link) reports.
  */
 import { AttachType, LINK_INFO_SIZE } from "../attr.js";
+import { PerfEventType } from "../../abi/uapi.js";
 import { addr, closeFd, linkCreate, objInfo, perfEventEnable } from "../sys.js";
 
 /** `enum bpf_perf_event_type`: the `perf_event.type` of a perf-event link's info. */
-export const PerfEventType = {
-  UNSPEC: 0,
-  UPROBE: 1,
-  URETPROBE: 2,
-  KPROBE: 3,
-  KRETPROBE: 4,
-  TRACEPOINT: 5,
-  EVENT: 6,
-} as const;
+export { PerfEventType };
 
 /** BPF_LINK_CREATE(BPF_PERF_EVENT) on a perf fd, then enable it; the link keeps the event. */
 export function perfLink(perfFd: number, progFd: number, what: string): number {
@@ -30,13 +23,13 @@ export function perfLink(perfFd: number, progFd: number, what: string): number {
 
 /**
  * The name a link reports through BPF_OBJ_GET_INFO_BY_FD when given a buffer: its pointer
- * goes at `ptrOff` of `struct bpf_link_info`, the buffer's length at `ptrOff + 8`.
+ * goes at `ptrOff` of `struct bpf_link_info`, the buffer's length at `lenOff`.
  */
-export function linkName(fd: number, ptrOff: number): string {
+export function linkName(fd: number, ptrOff: number, lenOff: number): string {
   const name = Buffer.alloc(256);
   const b = Buffer.alloc(LINK_INFO_SIZE);
   b.writeBigUInt64LE(addr(name), ptrOff);
-  b.writeUInt32LE(name.length, ptrOff + 8);
+  b.writeUInt32LE(name.length, lenOff);
   objInfo(fd, b);
   return name.subarray(0, Math.max(0, name.indexOf(0))).toString();
 }

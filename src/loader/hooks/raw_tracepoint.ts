@@ -3,6 +3,9 @@ import { LinkType, ProgType } from "../attr.js";
 import { rawTracepointOpen } from "../sys.js";
 import { linkName } from "./perf_link.js";
 import type { Hook, Refuse } from "./types.js";
+import { StructOff } from "../../abi/uapi.js";
+
+const L = StructOff.linkInfo;
 
 export interface RawTracepointTarget {
   kind: "raw_tp";
@@ -37,7 +40,8 @@ export const rawTracepoint: Hook<RawTracepointTarget> = {
   },
 
   readLinkInfo(fd, info) {
-    if (info.type === LinkType.RAW_TRACEPOINT) info.name = linkName(fd, 16); // raw_tracepoint.tp_name
+    if (info.type === LinkType.RAW_TRACEPOINT)
+      info.name = linkName(fd, L.raw_tracepoint_tp_name, L.raw_tracepoint_tp_name_len);
   },
 
   describe(info) {

@@ -9,6 +9,9 @@ import { LinkType, PerfType, ProgType } from "../attr.js";
 import { perfEventOpen } from "../sys.js";
 import { linkName, PerfEventType, perfLink } from "./perf_link.js";
 import type { Hook, Refuse } from "./types.js";
+import { StructOff } from "../../abi/uapi.js";
+
+const L = StructOff.linkInfo;
 
 export interface TracepointTarget {
   kind: "tracepoint";
@@ -62,7 +65,7 @@ export const tracepoint: Hook<TracepointTarget> = {
 
   readLinkInfo(fd, info) {
     if (info.type === LinkType.PERF_EVENT && info.perfEventType === PerfEventType.TRACEPOINT)
-      info.name = linkName(fd, 24); // perf_event.tracepoint.tp_name
+      info.name = linkName(fd, L.perf_event_tracepoint_tp_name, L.perf_event_tracepoint_name_len);
   },
 
   describe(info) {

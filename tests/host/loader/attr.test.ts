@@ -1,9 +1,10 @@
-// union bpf_attr / perf_event_attr encodings: offsets checked against Linux 6.12's uapi headers.
+// union bpf_attr / perf_event_attr encodings. The encoders take every offset from the tables
+// generated from the kernel's BTF (src/abi/uapi.ts, checked against the running kernel by a VM
+// test); the numbers here are upstream's stable offsets, so a generator bug shows up too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   BPF_ATTR_SIZE,
-  BPF_ATTR_SIZE_IU,
   BPF_F_IU_NATIVE,
   decodeLinkInfo,
   decodeMapInfo,
@@ -18,6 +19,7 @@ import {
   encodeProgLoad,
   encodeRawTpOpen,
   encodeTestRun,
+  Off,
   PERF_ATTR_SIZE,
 } from "../../../src/loader/attr.js";
 
@@ -46,7 +48,7 @@ test("map element ops: fd at 0, key at 8, value/next_key at 16, flags at 24", ()
   assert.equal(b.readBigUInt64LE(24), 2n);
 });
 
-test("BPF_PROG_LOAD for eBPF: 152 bytes, nothing past prog_token_fd", () => {
+test("BPF_PROG_LOAD for eBPF: nothing past prog_token_fd", () => {
   const b = encodeProgLoad({
     progType: 6,
     expectedAttachType: 37,
@@ -66,27 +68,42 @@ test("BPF_PROG_LOAD for eBPF: 152 bytes, nothing past prog_token_fd", () => {
   assert.equal(b.readUInt32LE(44), 0);
   assert.equal(b.subarray(48, 64).toString("latin1").replace(/\0+$/, ""), "xdp_prog");
   assert.equal(b.readUInt32LE(68), 37);
+  assert.ok(b.subarray(148).every((x) => x === 0));
 });
 
-test("BPF_PROG_LOAD for a native image: BPF_F_IU_NATIVE and the fields after prog_token_fd", () => {
+test("BPF_PROG_LOAD for a native image: upstream's fd_array and signature fields, then attr->iu at 168", () => {
   const b = encodeProgLoad({
     progType: 5,
     name: "hello",
     license: 0x1000n,
-    native: { image: 0xa000n, imageLen: 12345, mapFds: 0xb000n, mapFdCnt: 2, progName: 0xc000n },
+    native: {
+      image: 0xa000n,
+      imageLen: 12345,
+      signature: 0xd000n,
+      signatureLen: 700,
+      keyringId: 77,
+      mapFds: 0xb000n,
+      mapFdCnt: 2,
+      entry: 0xc000n,
+    },
   });
   assert.equal(BPF_F_IU_NATIVE, 0x40000000);
-  assert.equal(b.length, BPF_ATTR_SIZE_IU);
-  assert.equal(b.length, 184);
+  assert.equal(Off.progLoad.iu_image, 168, "BPF_IU_LOAD_ATTR_OFFSET");
+  assert.equal(b.length, BPF_ATTR_SIZE);
+  assert.equal(b.length, 192);
   assert.equal(b.readUInt32LE(44), 0x40000000);
   assert.equal(b.readUInt32LE(4), 0, "insn_cnt must be 0");
   assert.equal(b.readBigUInt64LE(8), 0n, "insns must be 0");
+  assert.equal(b.readBigUInt64LE(120), 0xb000n, "fd_array");
   assert.equal(b.readInt32LE(144), 0, "prog_token_fd");
-  assert.equal(b.readBigUInt64LE(152), 0xa000n);
-  assert.equal(b.readUInt32LE(160), 12345);
-  assert.equal(b.readUInt32LE(164), 2);
-  assert.equal(b.readBigUInt64LE(168), 0xb000n);
-  assert.equal(b.readBigUInt64LE(176), 0xc000n);
+  assert.equal(b.readUInt32LE(148), 2, "fd_array_cnt");
+  assert.equal(b.readBigUInt64LE(152), 0xd000n, "signature");
+  assert.equal(b.readUInt32LE(160), 700, "signature_size");
+  assert.equal(b.readInt32LE(164), 77, "keyring_id");
+  assert.equal(b.readBigUInt64LE(168), 0xa000n, "iu.image");
+  assert.equal(b.readUInt32LE(176), 12345, "iu.image_size");
+  assert.equal(b.readUInt32LE(180), 0, "iu.pad");
+  assert.equal(b.readBigUInt64LE(184), 0xc000n, "iu.entry");
 });
 
 test("BPF_PROG_TEST_RUN layout and the fields the kernel writes back", () => {
@@ -157,11 +174,11 @@ test("info decoders: prog (232 bytes), map (88), link (64)", () => {
   assert.deepEqual(decodeLinkInfo(l), { type: 11, id: 4, progId: 9, ifindex: 2, attachType: 47 });
 });
 
-test("perf_event_attr: size 128, config1/config2 for kprobes, disabled and freq bits", () => {
+test("perf_event_attr: size 136 (VER8), config1/config2 for kprobes, disabled and freq bits", () => {
   const b = encodePerfAttr({ type: 6, config: 1n, config1: 0x4000n, config2: 8n, disabled: true });
   assert.equal(b.length, PERF_ATTR_SIZE);
   assert.equal(b.readUInt32LE(0), 6);
-  assert.equal(b.readUInt32LE(4), 128);
+  assert.equal(b.readUInt32LE(4), 136);
   assert.equal(b.readBigUInt64LE(8), 1n);
   assert.equal(b.readBigUInt64LE(16), 1n, "sample_period defaults to 1");
   assert.equal(b.readBigUInt64LE(40) & 1n, 1n);
