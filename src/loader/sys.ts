@@ -339,7 +339,9 @@ export function progLoad(o: ProgLoadOptions): ProgLoadResult {
   };
   const size = o.logSize ?? 1 << 20;
   let { r, log } = attempt(o.logLevel ?? 0, size);
-  if (r < 0 && !o.logLevel && -r !== Errno.EPERM /* no log to gain */) {
+  // A missing capability fails before any log is written; a native load may be refused
+  // with EPERM by its own checks (the signing keyring), which say why in the log.
+  if (r < 0 && !o.logLevel && (-r !== Errno.EPERM || o.native)) {
     const retry = attempt(1, size);
     if (retry.log) log = retry.log;
     if (retry.r >= 0) r = retry.r;
