@@ -107,7 +107,11 @@ test(
         );
       // Not named by the administrator: refused before the keyring is even looked up.
       refused(ring, "EPERM", /not the one kernel\.iu_keyring names/);
+      // Only a keyring can be named, and the kernel holds it while it is.
+      const userKey = run("keyctl", ["add", "user", "iu_not_a_ring", "x", "@u"]);
+      assert.throws(() => writeFileSync(sysctl, `${userKey}\n`), /ENOTDIR/);
       writeFileSync(sysctl, `${ring}\n`);
+      assert.equal(readFileSync(sysctl, "utf8").trim(), String(ring));
       // Named, but the signing key is not in it.
       refused(ring, "ENOKEY", /not in the named keyring/);
       run("keyctl", ["padd", "asymmetric", "", String(ring)], der.stdout);
@@ -119,6 +123,7 @@ test(
     } finally {
       writeFileSync(sysctl, `${before}\n`);
       spawnSync("keyctl", ["unlink", String(ring), "@u"]);
+      spawnSync("keyctl", ["purge", "user", "iu_not_a_ring"]);
     }
   },
 );

@@ -38,7 +38,9 @@ struct iu_elf {
 #define iu_log(log, fmt, ...) bpf_log(log, "iu: " fmt "\n", ##__VA_ARGS__)
 
 /* iu_sig.c */
-extern int iu_keyring;
+struct ctl_table;
+int iu_keyring_sysctl(const struct ctl_table *table, int write, void *buffer,
+		      size_t *lenp, loff_t *ppos);
 int iu_sig_verify(const u8 *img, size_t len, const u8 *sig, size_t sig_len,
 		  s32 keyring_id, struct bpf_verifier_log *log);
 int iu_elf_parse(struct iu_elf *e, const u8 *data, size_t len,

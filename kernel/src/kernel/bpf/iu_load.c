@@ -892,8 +892,8 @@ static int iu_load_image(struct iu_load *l, bpfptr_t uattr)
 		iu_log(l->log, "the native runtime has no stacks (out of memory at boot)");
 		return -ENOMEM;
 	}
-	l->img = kvmalloc(l->attr->iu.image_size, GFP_KERNEL);
-	l->sig = kvmalloc(l->attr->signature_size, GFP_KERNEL);
+	l->img = kvmalloc(l->attr->iu.image_size, GFP_KERNEL_ACCOUNT);
+	l->sig = kvmalloc(l->attr->signature_size, GFP_KERNEL_ACCOUNT);
 	if (!l->img || !l->sig)
 		return -ENOMEM;
 	if (copy_from_user(l->img, u64_to_user_ptr(l->attr->iu.image),
@@ -948,7 +948,12 @@ int bpf_iu_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
 	u32 log_true_size;
 	int ret, err;
 
+	/* upstream's offsets (6.14, 6.18), then ours */
+	BUILD_BUG_ON(offsetof(union bpf_attr, fd_array_cnt) != 148);
+	BUILD_BUG_ON(offsetof(union bpf_attr, signature) != 152);
+	BUILD_BUG_ON(offsetof(union bpf_attr, keyring_id) != 164);
 	BUILD_BUG_ON(offsetof(union bpf_attr, iu) != BPF_IU_LOAD_ATTR_OFFSET);
+	BUILD_BUG_ON(sizeof(struct bpf_iu_load_attr) != 24);
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
 	if (!l)
 		return -ENOMEM;

@@ -9,30 +9,75 @@
  */
 #include <linux/kernel.h>
 #include <linux/key.h>
+#include <linux/key-type.h>
+#include <linux/mutex.h>
+#include <linux/sysctl.h>
 #include <linux/verification.h>
 #include "iu.h"
 
-int iu_keyring;
+/*
+ * The keyring kernel.iu_keyring names, held: while it is named it cannot be
+ * freed, so its serial cannot come back as a keyring somebody else made.
+ */
+static DEFINE_MUTEX(iu_keyring_lock);
+static struct key *iu_keyring;
+
+int iu_keyring_sysctl(const struct ctl_table *table, int write, void *buffer,
+		      size_t *lenp, loff_t *ppos)
+{
+	struct key *key = NULL, *old;
+	int serial = 0, ret;
+	struct ctl_table t = {
+		.data = &serial,
+		.maxlen = sizeof(serial),
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_INT_MAX,
+	};
+	key_ref_t ref;
+
+	mutex_lock(&iu_keyring_lock);
+	if (iu_keyring)
+		serial = iu_keyring->serial;
+	ret = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (ret || !write)
+		goto out;
+	if (serial) {
+		ref = lookup_user_key(serial, 0, KEY_NEED_SEARCH);
+		if (IS_ERR(ref)) {
+			ret = PTR_ERR(ref);
+			goto out;
+		}
+		key = key_ref_to_ptr(ref);
+		if (key->type != &key_type_keyring) {
+			key_put(key);
+			ret = -ENOTDIR;
+			goto out;
+		}
+	}
+	old = iu_keyring;
+	iu_keyring = key;
+	key_put(old);
+out:
+	mutex_unlock(&iu_keyring_lock);
+	return ret;
+}
 
 static struct key *iu_sig_keyring(s32 keyring_id, struct bpf_verifier_log *log)
 {
-	s32 allowed = READ_ONCE(iu_keyring);
-	key_ref_t ref;
+	struct key *key = NULL;
 
 	if (!keyring_id)
 		return VERIFY_USE_SECONDARY_KEYRING;
+	mutex_lock(&iu_keyring_lock);
+	if (iu_keyring && iu_keyring->serial == keyring_id)
+		key = key_get(iu_keyring);
+	mutex_unlock(&iu_keyring_lock);
 	/* Any process can make a keyring: only the administrator's counts. */
-	if (keyring_id != allowed) {
-		iu_log(log, "keyring %d is not the one kernel.iu_keyring names (%d)",
-		       keyring_id, allowed);
+	if (!key) {
+		iu_log(log, "keyring %d is not the one kernel.iu_keyring names", keyring_id);
 		return ERR_PTR(-EPERM);
 	}
-	ref = lookup_user_key(keyring_id, 0, KEY_NEED_SEARCH);
-	if (IS_ERR(ref)) {
-		iu_log(log, "keyring %d not found or not searchable", keyring_id);
-		return ERR_CAST(ref);
-	}
-	return key_ref_to_ptr(ref);
+	return key;
 }
 
 int iu_sig_verify(const u8 *img, size_t len, const u8 *sig, size_t sig_len,
@@ -46,7 +91,7 @@ int iu_sig_verify(const u8 *img, size_t len, const u8 *sig, size_t sig_len,
 	ret = verify_pkcs7_signature(img, len, sig, sig_len, keyring,
 				     VERIFYING_UNSPECIFIED_SIGNATURE,
 				     NULL, NULL);
-	if (keyring_id)
+	if (keyring != VERIFY_USE_SECONDARY_KEYRING)
 		key_put(keyring);
 	switch (ret) {
 	case 0:

@@ -68,12 +68,9 @@ static struct ctl_table iu_sysctls[] = {
 	{
 		/* serial of a keyring that may sign images besides the trusted ones */
 		.procname	= "iu_keyring",
-		.data		= &iu_keyring,
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_INT_MAX,
+		.proc_handler	= iu_keyring_sysctl,
 	},
 };
 
