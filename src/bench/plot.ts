@@ -1,6 +1,7 @@
 /**
  * The SVG plot: bars per workload, native next to eBPF (log scale: costs span three orders
- * of magnitude), plus load time against program size when measured. A Vega-Lite spec
+ * of magnitude, so bars rise from a power of ten below the cheapest, not from zero), the
+ * dispatch cost per hook, and load time against program size when measured. A Vega-Lite spec
  * compiled to Vega and rendered to SVG in Node by vega's headless renderer (no browser,
  * no canvas: SVG output needs neither).
  */
@@ -31,6 +32,10 @@ export function plotSpec(rep: BenchReport): TopLevelSpec {
         ],
   );
   const unit = rep.workloads[0]?.unit ?? "";
+  // A bar on a log scale needs a baseline above zero: the power of ten below the cheapest.
+  const positive = values.map((v) => v.cost).filter((c) => c > 0);
+  const floor = positive.length ? 10 ** Math.floor(Math.log10(Math.min(...positive))) : 1;
+  const ceiling = positive.length ? 10 ** Math.ceil(Math.log10(Math.max(...positive))) : 10;
   const title = `iu bench (${rep.mode}${rep.quick ? ", quick" : ""}): per-invocation cost, ${rep.kernel}, ${rep.date.slice(0, 10)}`;
   const color = {
     field: "kind",
@@ -50,9 +55,10 @@ export function plotSpec(rep: BenchReport): TopLevelSpec {
       y: {
         field: "cost",
         type: "quantitative" as const,
-        scale: { type: "log" as const },
+        scale: { type: "log" as const, domain: [floor, ceiling] },
         title: `${unit} per invocation (log scale)`,
       },
+      y2: { datum: floor },
       color,
       tooltip: [{ field: "workload" }, { field: "kind" }, { field: "cost" }, { field: "ratio" }],
     },

@@ -1,7 +1,9 @@
 /** `iu bench`: native programs against their eBPF twins, in one VM boot (docs/BENCH.md). */
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { formatTable, prepareAll, runBench } from "../bench/host.js";
 import { readReport, renderAll, updateFiles } from "../bench/markdown.js";
+import { plotSpec, renderSvg } from "../bench/plot.js";
 
 interface BenchCliOptions {
   quick?: boolean;
@@ -48,6 +50,7 @@ export function registerBenchCommands(program: Command): void {
             noExtras: !o.extras,
             timeoutSec: o.timeout ? Number(o.timeout) : undefined,
           });
+      if (o.from && o.plot) writeFileSync(o.plot, await renderSvg(plotSpec(rep)));
       process.stdout.write(o.markdown ? renderAll(rep) : formatTable(rep));
       for (const u of updateFiles(o.update ?? [], rep))
         process.stderr.write(`iu bench: ${u.file}: updated ${u.blocks.join(", ")}\n`);

@@ -2,11 +2,15 @@
 // the plot, the input packet and the generated load-time programs. No timing assertions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../../../src/env/paths.js";
 import { describeDiff } from "../../../src/bench/guest.js";
 import { median, spreadOf } from "../../../src/bench/stats.js";
 import type { GuestResult, RunawayResult } from "../../../src/bench/types.js";
 import { generatedNativeSource, straightLineProgram } from "../../../src/bench/extras.js";
 import { plotSpec, renderSvg } from "../../../src/bench/plot.js";
+import type { BenchReport } from "../../../src/bench/report.js";
 import {
   buildReport,
   formatTable,
@@ -145,6 +149,31 @@ test("plot: a grouped bar per measured workload, load time as a second chart, re
     { quick: true },
   );
   assert.ok(!("vconcat" in plotSpec(onlyBars)));
+});
+
+/** Heights of the bars vega drew, per mark group (`<path d="Mx,yhWvHh-WZ">` rects). */
+function barHeights(svg: string): number[][] {
+  return [...svg.matchAll(/<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/gs)].map((g) =>
+    [...g[1].matchAll(/<path[^>]* d="M[^"h]*h[-\d.e]+v([-\d.e]+)h/g)].map((m) => Math.abs(Number(m[1]))),
+  );
+}
+
+test("plot: every bar is drawn with a height, also on the log-scale chart (committed results)", async () => {
+  const rep = JSON.parse(
+    readFileSync(join(repoRoot, "docs", "bench", "results.json"), "utf8"),
+  ) as BenchReport;
+  const measured = rep.workloads.filter((w) => w.native != null && w.ebpf != null).length;
+  const [costs, dispatch] = barHeights(await renderSvg(plotSpec(rep)));
+  assert.equal(costs.length, 2 * measured, "a native and an eBPF bar per measured workload");
+  assert.ok(
+    costs.every((h) => h > 1),
+    `bars without height: ${costs.filter((h) => !(h > 1)).length}`,
+  );
+  assert.ok(dispatch.length > 0 && dispatch.every((h) => h > 1));
+  // The larger cost gets the taller bar.
+  const w = rep.workloads.find((x) => x.name === "fnv1a")!;
+  const i = rep.workloads.filter((x) => x.native != null && x.ebpf != null).indexOf(w);
+  assert.equal(costs[2 * i] < costs[2 * i + 1], w.native! < w.ebpf!);
 });
 
 /** Ones' complement sum over 16-bit words. */
