@@ -14,7 +14,7 @@ export function registerLoadCommands(program: Command): void {
     .option("--attach", "attach each program at its declared target")
     .option("--program <name...>", "load only these programs")
     .option("--log-level <n>", "kernel load log level (1: always print the load log)", int, 0)
-    .option("-q, --quiet", "no progress messages")
+    .option("-q, --quiet", "print nothing but errors and the trace output (or --json)")
     .addOption(jsonOpt())
     .action(
       async (
@@ -48,7 +48,7 @@ export function registerLoadCommands(program: Command): void {
             pinned,
           };
           if (o.json) json(summary);
-          else {
+          else if (!o.quiet) {
             for (const m of summary.maps) out(`map ${m.id} ${m.name} ${m.type}`);
             for (const p of summary.programs)
               out(`prog ${p.id} ${p.name} ${p.type}${p.log ? "\n" + p.log : ""}`);

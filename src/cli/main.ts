@@ -2,7 +2,10 @@
  * The `iu` command line. Each concern registers its own sub-commands from its own file;
  * the commands are thin: the work is done by the library modules they call.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command } from "commander";
+import { repoRoot } from "../env/paths.js";
 import { registerBenchCommands } from "./bench.js";
 import { registerEnvCommands } from "./env.js";
 import { registerGenCommands } from "./gen.js";
@@ -16,9 +19,15 @@ import { registerTraceCommands } from "./trace.js";
 import { registerTestCommands } from "./test.js";
 import { registerToolchainCommands } from "./toolchain.js";
 
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("iu")
     .description("Inner Unikernels: safe-Rust kernel extensions at eBPF hook points")
+    .version(packageVersion(), "-V, --version")
     .showHelpAfterError()
     .enablePositionalOptions();
   registerEnvCommands(program);
