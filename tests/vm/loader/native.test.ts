@@ -98,6 +98,19 @@ test("iu load --attach in the foreground prints trace output and unloads on SIGI
   assert.ok(!BpfProgram.list().some((i) => i.id === id), "program still loaded after SIGINT");
 });
 
+test("iu load -q --pin prints nothing and pins the program", { skip }, () => {
+  const dir = bpffsDir("iu-quiet");
+  try {
+    const quiet = iu("load", hello(), "--pin", dir, "-q");
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.equal(quiet.stdout, "");
+    assert.equal(quiet.stderr, "");
+    assert.ok(existsSync(join(dir, "progs", "hello")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("iu load --pin --attach returns; the pins keep it alive; removing them unloads", { skip }, async () => {
   const dir = bpffsDir("iu-native");
   const r = iuJson<{ programs: { id: number; name: string }[]; pinned: string[] }>(
