@@ -14,12 +14,21 @@ export class IuError extends Error {
   }
 }
 
-/** The whole text of an error for a report: its message, then each cause's, nothing cut. */
-export function errorText(e: unknown): string {
-  let text = e instanceof Error ? e.message : String(e);
+/**
+ * The whole text of an error for a report: its message, then each cause's, nothing cut.
+ * With `stacks`, an error that is not an IuError (a bug, not the user's mistake) shows its stack.
+ */
+export function errorText(e: unknown, opts: { stacks?: boolean } = {}): string {
+  const one = (x: unknown) =>
+    !(x instanceof Error)
+      ? String(x)
+      : opts.stacks && !(x instanceof IuError)
+        ? (x.stack ?? x.message)
+        : x.message;
+  let text = one(e);
   let c = e instanceof Error ? e.cause : undefined;
   for (let depth = 0; c !== undefined && depth < 8; depth++) {
-    text += `\ncaused by: ${c instanceof Error ? c.message : String(c)}`;
+    text += `\ncaused by: ${one(c)}`;
     c = c instanceof Error ? c.cause : undefined;
   }
   return text;

@@ -1,9 +1,6 @@
 /** `iu bench`: native programs against their eBPF twins, in one VM boot (docs/BENCH.md). */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { formatTable, prepareAll, runBench } from "../bench/host.js";
-import { readReport, renderAll, updateFiles } from "../bench/markdown.js";
-import { plotSpec, renderSvg } from "../bench/plot.js";
 
 interface BenchCliOptions {
   quick?: boolean;
@@ -35,6 +32,10 @@ export function registerBenchCommands(program: Command): void {
     .option("--markdown", "print the tables as the Markdown blocks the docs hold")
     .option("--update <file.md...>", "rewrite the bench blocks (<!-- bench:begin NAME -->) of these files")
     .action(async (o: BenchCliOptions) => {
+      // loaded here, not at start-up: the plot pulls in vega, and the guest's CLI starts fast
+      const { formatTable, prepareAll, runBench } = await import("../bench/host.js");
+      const { readReport, renderAll, updateFiles } = await import("../bench/markdown.js");
+      const { plotSpec, renderSvg } = await import("../bench/plot.js");
       if (o.buildOnly) {
         for (const w of prepareAll({ only: o.only })) process.stdout.write(`built ${w.name}\n`);
         return;

@@ -1,12 +1,8 @@
-/** Commands of the development environment: setup, kernel build, VM, checks and the test run. */
+/**
+ * Commands of the development environment: setup, kernel build, VM, checks and the test run.
+ * Their modules load when a command runs, so that the loader's commands start fast in the VM.
+ */
 import { Command, Option } from "commander";
-import { installPackages } from "../env/setup.js";
-import { buildKernel } from "../env/kernel.js";
-import { runVm, reportVmResult } from "../env/vm.js";
-import { runChecks } from "../testing/check.js";
-import { runAllTests } from "../testing/harness.js";
-import { runMainJob } from "../testing/demo.js";
-import { runSelftests, readBaseline, writeBaseline, compareWithBaseline } from "../testing/selftests.js";
 
 const int = (v: string) => {
   const n = Number(v);
@@ -41,7 +37,8 @@ export function registerEnvCommands(program: Command): void {
   program
     .command("setup")
     .description("install the Debian packages the project needs (idempotent, fast when done)")
-    .action(() => {
+    .action(async () => {
+      const { installPackages } = await import("../env/setup.js");
       const installed = installPackages((m) => process.stderr.write(`iu: ${m}\n`));
       process.stderr.write(
         installed.length ? `iu: installed ${installed.length} packages\n` : "iu: set-up complete\n",
@@ -52,6 +49,7 @@ export function registerEnvCommands(program: Command): void {
     .command("up")
     .description("the main job: set up, build the kernel, boot the VM, build + sign + load a sample, show it")
     .action(async () => {
+      const { runMainJob } = await import("../testing/demo.js");
       process.exitCode = await runMainJob();
     });
 
@@ -67,6 +65,7 @@ export function registerEnvCommands(program: Command): void {
     .option("--force", "rebuild even if the cache has this image")
     .option("-v, --verbose", "show make's output")
     .action(async (o: { flavour: string; force?: boolean; verbose?: boolean }) => {
+      const { buildKernel } = await import("../env/kernel.js");
       const img = await buildKernel(o);
       process.stdout.write(`${img.bzImage}\n`);
       if (img.cached) process.stderr.write(`iu: kernel ${img.release} (cached, key ${img.key})\n`);
@@ -77,6 +76,7 @@ export function registerEnvCommands(program: Command): void {
     .description("boot the VM, run CMD as root in the current directory, exit with its status")
     .argument("<cmd...>", "command and arguments (put them after --)")
     .action(async (cmd: string[], o: VmCliOptions) => {
+      const { runVm, reportVmResult } = await import("../env/vm.js");
       const r = await runVm(cmd, {
         smp: o.smp,
         memMiB: o.mem,
@@ -92,6 +92,7 @@ export function registerEnvCommands(program: Command): void {
   vmOptions(vm.command("shell"))
     .description("an interactive root shell in the VM")
     .action(async (o: VmCliOptions) => {
+      const { runVm, reportVmResult } = await import("../env/vm.js");
       const r = await runVm([], { ...o, memMiB: o.mem, timeoutSec: o.timeout, interactive: true });
       process.exitCode = reportVmResult(r, o.timeout);
     });
@@ -102,6 +103,7 @@ export function registerEnvCommands(program: Command): void {
       "type check, lint and format check TypeScript, rustfmt/clippy the SDK, checkpatch the kernel",
     )
     .action(async () => {
+      const { runChecks } = await import("../testing/check.js");
       process.exitCode = await runChecks();
     });
 
@@ -112,6 +114,8 @@ export function registerEnvCommands(program: Command): void {
     )
     .option("--baseline", "record the baseline: run on the unpatched (vanilla) kernel")
     .action(async (o: { baseline?: boolean }) => {
+      const { runSelftests, readBaseline, writeBaseline, compareWithBaseline } =
+        await import("../testing/selftests.js");
       const r = await runSelftests(o.baseline ? "vanilla" : "default");
       process.stdout.write(`test_verifier: ${r.summary}\n`);
       if (o.baseline) {
@@ -145,6 +149,7 @@ export function registerEnvCommands(program: Command): void {
         flavour?: string;
         prepareOnly?: boolean;
       }) => {
+        const { runAllTests } = await import("../testing/harness.js");
         process.exitCode = await runAllTests(o);
       },
     );

@@ -2,8 +2,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
-import { genBtf } from "../gen/btf.js";
-import { genTracepoint } from "../gen/tracepoint.js";
 import { genUapi, UAPI_RS, UAPI_TS } from "../gen/uapi.js";
 import { IuError } from "../errors.js";
 import { repoRoot } from "../env/paths.js";
@@ -25,9 +23,12 @@ export function registerGenCommands(program: Command): void {
     .option("--tracefs <dir>", "tracefs root (default /sys/kernel/tracing)")
     .option("--common", "also emit the common_* header fields")
     .option("-o, --out <file>", "write to FILE instead of stdout")
-    .action((event: string, o: { format?: string; tracefs?: string; common?: boolean; out?: string }) => {
-      emit(genTracepoint(event, { formatFile: o.format, tracefs: o.tracefs, common: o.common }), o.out);
-    });
+    .action(
+      async (event: string, o: { format?: string; tracefs?: string; common?: boolean; out?: string }) => {
+        const { genTracepoint } = await import("../gen/tracepoint.js");
+        emit(genTracepoint(event, { formatFile: o.format, tracefs: o.tracefs, common: o.common }), o.out);
+      },
+    );
   gen
     .command("btf")
     .description("probe-read accessors for kernel structs, from the kernel's BTF")
@@ -35,7 +36,8 @@ export function registerGenCommands(program: Command): void {
     .option("--btf <file>", "BTF source (default /sys/kernel/btf/vmlinux, else the built kernel's vmlinux)")
     .option("--fields <names>", "only these fields (comma-separated)")
     .option("-o, --out <file>", "write to FILE instead of stdout")
-    .action((types: string[], o: { btf?: string; fields?: string; out?: string }) => {
+    .action(async (types: string[], o: { btf?: string; fields?: string; out?: string }) => {
+      const { genBtf } = await import("../gen/btf.js");
       emit(genBtf(types, { btf: o.btf, fields: o.fields?.split(",") }), o.out);
     });
   gen

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { repoRoot } from "../env/paths.js";
+import { errorText } from "../errors.js";
 import { registerBenchCommands } from "./bench.js";
 import { registerEnvCommands } from "./env.js";
 import { registerGenCommands } from "./gen.js";
@@ -44,4 +45,17 @@ export async function main(argv: string[]): Promise<void> {
   registerGenCommands(program);
   registerTestCommands(program);
   await program.parseAsync(argv);
+}
+
+/** The `iu` command as bin/iu.js runs it: errors are printed, and set the exit status. */
+export async function run(argv: string[]): Promise<void> {
+  try {
+    await main(argv);
+  } catch (err) {
+    process.stderr.write(`iu: ${errorText(err, { stacks: true })}\n`);
+    process.exitCode =
+      typeof (err as { exitCode?: unknown })?.exitCode === "number"
+        ? (err as { exitCode: number }).exitCode
+        : 1;
+  }
 }

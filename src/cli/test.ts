@@ -1,8 +1,6 @@
 /** `iu test`: a program's #[test] functions on the host, against the SDK's user-space backend. */
 import { Command } from "commander";
 import { IuError } from "../errors.js";
-import { sampleDirs } from "../toolchain/samples.js";
-import { formatUserTest, userTest } from "../toolchain/usertest.js";
 
 export function registerTestCommands(program: Command): void {
   program
@@ -12,7 +10,9 @@ export function registerTestCommands(program: Command): void {
     .option("--samples", "test every program under samples/")
     .option("-f, --filter <text...>", "only tests whose name contains one of these")
     .option("-v, --verbose", "print the commands run and the test binary's whole output")
-    .action((dirs: string[], o: { samples?: boolean; filter?: string[]; verbose?: boolean }) => {
+    .action(async (dirs: string[], o: { samples?: boolean; filter?: string[]; verbose?: boolean }) => {
+      const { sampleDirs } = await import("../toolchain/samples.js");
+      const { formatUserTest, userTest } = await import("../toolchain/usertest.js");
       const list = o.samples ? sampleDirs() : dirs.length ? dirs : ["."];
       const log = o.verbose ? (l: string) => process.stderr.write(`iu: ${l}\n`) : undefined;
       let passed = 0;

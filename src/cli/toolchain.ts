@@ -1,12 +1,8 @@
-/** Toolchain commands: iu new, iu build, iu inspect, iu key show. */
+/** Toolchain commands: iu new, iu build, iu inspect, iu key show (modules load when they run). */
 import { readFileSync, existsSync } from "node:fs";
 import { Command, Option } from "commander";
 import { IuError } from "../errors.js";
-import { build } from "../toolchain/build.js";
-import { buildSamples } from "../toolchain/samples.js";
 import { newProgram, PROGRAM_TYPES } from "../toolchain/new.js";
-import { inspectImage, formatInspection } from "../toolchain/inspect.js";
-import { ensureSigningKey, certFingerprint, signingKeyPaths } from "../toolchain/keys.js";
 
 export function registerToolchainCommands(program: Command): void {
   program
@@ -26,7 +22,9 @@ export function registerToolchainCommands(program: Command): void {
     .option("-o, --out <file>", "output image (default: DIR/target/iu/NAME.iu)")
     .option("-v, --verbose", "print the commands run")
     .option("--samples", "build every program under samples/ (to its default output) instead of DIR")
-    .action((dir: string, o: { out?: string; verbose?: boolean; samples?: boolean }) => {
+    .action(async (dir: string, o: { out?: string; verbose?: boolean; samples?: boolean }) => {
+      const { build } = await import("../toolchain/build.js");
+      const { buildSamples } = await import("../toolchain/samples.js");
       const log = o.verbose ? (l: string) => process.stderr.write(`iu: ${l}\n`) : undefined;
       if (o.samples && o.out) throw new IuError("--samples writes each image to its default place; drop -o");
       const results = o.samples ? buildSamples({ log }) : [build(dir, { out: o.out, log })];
@@ -44,7 +42,8 @@ export function registerToolchainCommands(program: Command): void {
     .argument("<file>", "the image (*.iu)")
     .option("--json", "machine-readable output (stable interface)")
     .option("--cert <pem>", "certificate to verify against (default: the local signing certificate)")
-    .action((file: string, o: { json?: boolean; cert?: string }) => {
+    .action(async (file: string, o: { json?: boolean; cert?: string }) => {
+      const { inspectImage, formatInspection } = await import("../toolchain/inspect.js");
       if (!existsSync(file))
         throw new IuError(`${file} does not exist. Build an image with: iu build DIR -o ${file}`);
       const info = inspectImage(new Uint8Array(readFileSync(file)), o.cert);
@@ -56,7 +55,8 @@ export function registerToolchainCommands(program: Command): void {
     .command("show")
     .description("print where the signing key and certificate are, and the certificate's fingerprint")
     .option("--json", "machine-readable output")
-    .action((o: { json?: boolean }) => {
+    .action(async (o: { json?: boolean }) => {
+      const { ensureSigningKey, certFingerprint, signingKeyPaths } = await import("../toolchain/keys.js");
       const existed = existsSync(signingKeyPaths().certPath);
       const k = ensureSigningKey();
       const info = {
