@@ -7,7 +7,8 @@ import { IuError } from "../errors.js";
 
 /** Every Debian package the project uses, grouped by what needs it (README lists why). */
 export const debianPackages: Record<string, string[]> = {
-  vm: ["qemu-system-x86", "busybox-static"],
+  // strace: the VM test that `npx iu` in the guest runs the CLI without starting npm.
+  vm: ["qemu-system-x86", "busybox-static", "strace"],
   kernel: [
     "linux-source-6.12",
     "make",

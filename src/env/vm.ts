@@ -93,7 +93,9 @@ export async function runVm(cmd: string[], opts: VmOptions = {}): Promise<VmResu
     "console=ttyS0",
     "root=/dev/root",
     "rootfstype=9p",
-    "rootflags=trans=virtio,version=9p2000.L,msize=512000",
+    // The root is the host's /, read-only: cached without checks against the host ("loose"),
+    // so node and its libraries are read once. The cwd share is cached with checks (init.sh).
+    "rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose",
     "ro",
     `init=${init}`,
     "panic=-1",
@@ -104,9 +106,11 @@ export async function runVm(cmd: string[], opts: VmOptions = {}): Promise<VmResu
     // This silences stall reports only until init starts; afterwards they count as errors.
     "rcupdate.rcu_cpu_stall_suppress_at_boot=1",
   ].join(" ");
+  // multidevs=remap: the host's / spans several file systems whose inode numbers collide;
+  // the guest's caches key inodes by them, and would alias /proc with another directory.
   const fsdev = (id: string, path: string, tag: string, ro: boolean) => [
     "-fsdev",
-    `local,id=${id},path=${path},security_model=none${ro ? ",readonly=on" : ""}`,
+    `local,id=${id},path=${path},security_model=none,multidevs=remap${ro ? ",readonly=on" : ""}`,
     "-device",
     `virtio-9p-pci,fsdev=${id},mount_tag=${tag}`,
   ];

@@ -26,7 +26,7 @@ export async function runMainJob(): Promise<number> {
   const script = [
     "set -e",
     'echo "kernel: $(uname -r)"',
-    `node bin/iu.js load ${image} --attach --pin /sys/fs/bpf/hello`,
+    `npx iu load ${image} --attach --pin /sys/fs/bpf/hello`,
     "bpftool prog show name hello",
     'python3 -c "import os; [os.getpid() for _ in range(3)]"',
     'echo "trace output:"',

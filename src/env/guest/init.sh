@@ -4,7 +4,9 @@
 # /run/iu/cmd on the virtio console, stores its exit status and powers the VM off.
 # Uses the static busybox for its own steps: every exec of a dynamic binary costs 9p reads
 # of its libraries, which dominated the boot time.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# The guest's own `iu` and `npx` (src/env/guest/bin) come first: they start the CLI without npm.
+IU_GUEST_BIN=${0%/*}/bin
+export PATH=$IU_GUEST_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 npm_config_cache=/tmp/.npm npm_config_update_notifier=false
 bb=/bin/busybox
 p9="trans=virtio,version=9p2000.L,msize=512000"
@@ -25,7 +27,9 @@ $bb mount -t 9p -o "$p9" iushare /run/iu
 . /run/iu/env
 if [ -n "$IU_CWD" ] && [ "$IU_CWD" != / ]; then
 	$bb mkdir -p "$IU_CWD" 2>/dev/null # a cwd under /tmp or /run is on the guest's tmpfs
-	$bb mount -t 9p -o "$p9" iucwd "$IU_CWD"
+	# Cache file data and metadata, checked against the host at each lookup (0x3: no
+	# "loose"): node reads hundreds of files here, and edits on the host still show at once.
+	$bb mount -t 9p -o "$p9,cache=0x3" iucwd "$IU_CWD"
 fi
 $bb ip link set lo up 2>/dev/null
 $bb hostname iu-vm
@@ -36,7 +40,8 @@ leaks=/sys/kernel/debug/kmemleak
 [ -w $leaks ] && echo clear >$leaks
 
 if [ "$IU_INTERACTIVE" = 1 ]; then
-	$bb setsid -c /bin/bash -l </dev/hvc0 >/dev/hvc0 2>&1
+	export IU_GUEST_BIN
+	$bb setsid -c /bin/bash --rcfile "${0%/*}/bashrc" -i </dev/hvc0 >/dev/hvc0 2>&1
 	echo $? >/run/iu/status
 else
 	# Hold the console open: hvc resets its termios on the last close.

@@ -2,10 +2,8 @@
 // raw tracepoint, tracepoint (+ trace output), kprobe, perf event, XDP and tc (tcx) links.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../../../src/env/paths.js";
 import {
   attach,
   BpfMap,
@@ -19,7 +17,7 @@ import {
   TraceReader,
 } from "../../../src/loader/index.js";
 import { countInto, printPid, returnImm } from "./asm.js";
-import { bpffsDir, bpftool, getpid, iu, iuJson, skipUnlessVm, sleep } from "./util.js";
+import { bpffsDir, bpftool, getpid, iu, iuJson, iuSpawn, skipUnlessVm, sleep } from "./util.js";
 
 const key0 = Buffer.alloc(4);
 
@@ -200,39 +198,26 @@ test("iu trace --json streams the programs' output", { skip: skipUnlessVm }, asy
     progType: ProgType.TRACEPOINT,
     name: "t_tp_cli",
   });
-  const child = spawn(
-    process.execPath,
-    [join(repoRoot, "bin", "iu.js"), "trace", "--json", "--timeout", "120"],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const closed = new Promise((r) => child.on("close", r));
+  const c = iuSpawn("trace", "--json", "--timeout", "120");
   try {
-    // node starts slowly under TCG: wait until the CLI says it is reading
-    for (let i = 0; i < 600 && !/reading/.test(stderr); i++) await sleep(100);
-    assert.match(stderr, /reading .*trace_pipe/);
+    await c.ready(/reading .*trace_pipe/);
     const link = attach(p.fd, p.type, parseTarget("tracepoint:syscalls/sys_enter_getpid"));
     let pid = 0;
-    for (let i = 0; i < 300 && !stdout.includes(`iu-trace ${pid}`); i++) {
+    for (let i = 0; i < 300 && !c.stdout.includes(`iu-trace ${pid}`); i++) {
       pid = getpid();
       await sleep(100);
     }
     link.close();
-    const line = stdout
+    const line = c.stdout
       .split("\n")
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { pid: number; message: string })
       .find((l) => l.message === `iu-trace ${pid}`);
-    assert.ok(line, stdout);
+    assert.ok(line, c.stdout);
     assert.equal(line.pid, process.pid);
   } finally {
-    child.kill("SIGINT");
-    await closed;
+    c.child.kill("SIGINT");
+    await c.closed;
     p.close();
   }
 });

@@ -4,7 +4,7 @@
 // run: the VM's root is read-only, so the Rust build cannot run inside it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ import {
   SysError,
   TraceReader,
 } from "../../../src/loader/index.js";
-import { bpffsDir, bpftool, compileFixture, getpid, iu, iuJson, inVm, sleep } from "./util.js";
+import { bpffsDir, bpftool, compileFixture, getpid, iu, iuJson, iuSpawn, inVm, sleep } from "./util.js";
 
 const helloImage = sampleImage("hello");
 
@@ -74,27 +74,19 @@ test(
 );
 
 test("iu load --attach in the foreground prints trace output and unloads on SIGINT", { skip }, async () => {
-  const child = spawn(process.execPath, [join(repoRoot, "bin", "iu.js"), "load", hello(), "--attach"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
-  for (let i = 0; i < 600 && !/running/.test(stderr); i++) await sleep(100); // node starts slowly under TCG
-  assert.match(stderr, /running/);
-  const id = Number(/prog (\d+) hello/.exec(stdout)?.[1]);
-  assert.ok(id > 0, stdout);
+  const c = iuSpawn("load", hello(), "--attach");
+  await c.ready(/running/);
+  const id = Number(/prog (\d+) hello/.exec(c.stdout)?.[1]);
+  assert.ok(id > 0, c.stdout);
   let pid = 0;
-  for (let i = 0; i < 300 && !stdout.includes(`hello from pid ${pid}`); i++) {
+  for (let i = 0; i < 300 && !c.stdout.includes(`hello from pid ${pid}`); i++) {
     pid = getpid();
     await sleep(100);
   }
-  assert.ok(stdout.includes(`hello from pid ${pid}`), stdout);
-  child.kill("SIGINT");
-  assert.equal(await exited, 0, stderr);
-  assert.match(stderr, /detached and unloaded/);
+  assert.ok(c.stdout.includes(`hello from pid ${pid}`), c.stdout);
+  c.child.kill("SIGINT");
+  assert.equal(await c.closed, 0, c.stderr);
+  assert.match(c.stderr, /detached and unloaded/);
   assert.ok(!BpfProgram.list().some((i) => i.id === id), "program still loaded after SIGINT");
 });
 
@@ -324,34 +316,24 @@ test("iu map events streams a native program's ring buffer records", { skip }, a
   ).load();
   obj.attach();
   const events = obj.map("EVENTS");
-  const child = spawn(
-    process.execPath,
-    [join(repoRoot, "bin", "iu.js"), "map", "events", String(events.id), "--json", "--timeout", "300"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const closed = new Promise((r) => child.on("close", r));
+  const c = iuSpawn("map", "events", String(events.id), "--json", "--timeout", "300");
   try {
-    for (let i = 0; i < 600 && !/reading map/.test(stderr); i++) await sleep(100);
-    assert.match(stderr, /reading map \d+ \(EVENTS, ringbuf\)/);
+    await c.ready(/reading map \d+ \(EVENTS, ringbuf\)/);
     const trueComm = Buffer.from("true").toString("hex");
-    for (let i = 0; i < 100 && !stdout.includes(trueComm); i++) {
+    for (let i = 0; i < 100 && !c.stdout.includes(trueComm); i++) {
       spawnSync("/bin/true");
       await sleep(100);
     }
-    const recs = stdout
+    const recs = c.stdout
       .split("\n")
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { length: number; hex: string });
     const exec = recs.find((r) => r.hex.startsWith("01000000") && r.hex.slice(32).startsWith(trueComm));
-    assert.ok(exec, stdout + stderr);
+    assert.ok(exec, c.stdout + c.stderr);
     assert.equal(exec.length, 32);
   } finally {
-    child.kill("SIGINT");
-    await closed;
+    c.child.kill("SIGINT");
+    await c.closed;
     obj.close();
   }
 });

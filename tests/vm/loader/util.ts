@@ -1,8 +1,9 @@
 /** Shared helpers of the loader's in-VM tests (run as root inside `iu vm run`). */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import assert from "node:assert/strict";
 import { repoRoot } from "../../../src/env/paths.js";
 import { compileEbpf } from "../../../src/toolchain/ebpf.js";
 
@@ -17,13 +18,42 @@ export function bpffsDir(prefix: string): string {
   return mkdtempSync(join("/sys/fs/bpf", `${prefix}-`));
 }
 
-/** Runs the CLI (`node bin/iu.js ARGS`) and returns its output and status. */
+/** Runs the CLI as the README shows it in the guest (`npx iu ARGS`); its output and status. */
 export function iu(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "iu.js"), ...args], {
+  const r = spawnSync("npx", ["iu", ...args], {
+    cwd: repoRoot,
     encoding: "utf8",
-    timeout: 300_000 /* node starts slowly under TCG on a loaded host */,
+    timeout: 300_000 /* a bound for a loaded host, not an expectation */,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The CLI running in the background (`npx iu ARGS`), its output collected as it arrives. */
+export interface IuChild {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  /** Its exit status, when it has exited. */
+  closed: Promise<number | null>;
+  /** Waits until `re` matches stderr (what the CLI says when it is ready), at most `ms`. */
+  ready(re: RegExp, ms?: number): Promise<void>;
+}
+
+export function iuSpawn(...args: string[]): IuChild {
+  const child = spawn("npx", ["iu", ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  const c: IuChild = {
+    child,
+    stdout: "",
+    stderr: "",
+    closed: new Promise((r) => child.on("close", (code) => r(code))),
+    async ready(re, ms = 60_000) {
+      for (let t = 0; t < ms && !re.test(c.stderr); t += 100) await sleep(100);
+      assert.match(c.stderr, re, `iu ${args.join(" ")}: not ready after ${ms} ms`);
+    },
+  };
+  child.stdout?.on("data", (d: Buffer) => (c.stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (c.stderr += d.toString()));
+  return c;
 }
 
 export function iuJson<T = unknown>(...args: string[]): T {
