@@ -41,13 +41,16 @@ unsigned int iu_fault_limit;
 unsigned int iu_min_policy = IU_POLICY_VERSION;
 static unsigned int iu_budget_max_ms = 100;
 
+static int iu_budget_sysctl(const struct ctl_table *table, int write, void *buffer,
+			    size_t *lenp, loff_t *ppos);
+
 static struct ctl_table iu_sysctls[] = {
 	{
 		.procname	= "iu_time_budget_ms",
 		.data		= &iu_time_budget_ms,
 		.maxlen		= sizeof(unsigned int),
 		.mode		= 0644,
-		.proc_handler	= proc_douintvec_minmax,
+		.proc_handler	= iu_budget_sysctl,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &iu_budget_max_ms,
 	},
@@ -219,6 +222,26 @@ static void iu_watch_start_local(void *unused)
 
 	if (!hrtimer_active(&w->timer))
 		hrtimer_start(&w->timer, ns_to_ktime(period), HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/* The period follows the budget: a timer armed for the old one is re-armed now. */
+static void iu_watch_rearm_local(void *unused)
+{
+	struct iu_watch *w = this_cpu_ptr(&iu_watch);
+	u64 period = (u64)READ_ONCE(iu_time_budget_ms) * NSEC_PER_MSEC / 4;
+
+	if (atomic_read(&iu_watch_users) && hrtimer_active(&w->timer))
+		hrtimer_start(&w->timer, ns_to_ktime(period), HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+static int iu_budget_sysctl(const struct ctl_table *table, int write, void *buffer,
+			    size_t *lenp, loff_t *ppos)
+{
+	int ret = proc_douintvec_minmax(table, write, buffer, lenp, ppos);
+
+	if (!ret && write)
+		on_each_cpu(iu_watch_rearm_local, NULL, 1);
+	return ret;
 }
 
 /* A native program was loaded: the timers run while there is one. */
