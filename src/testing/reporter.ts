@@ -1,7 +1,9 @@
 /**
- * A node:test reporter run beside `spec`: at the end it prints one line per suite (the
- * directory of a test file) saying how many of its tests ran, so the harness can fail a
- * suite that ran none (every test skipped, or the file never loaded).
+ * A node:test reporter run beside `spec`: one line per suite (the directory of a test
+ * file) saying how many of its tests ran, so the harness can fail a suite that ran none
+ * (every test skipped, or the file never loaded). A suite's line comes when the next suite
+ * starts, and all of them again at the end: a run cut short (a VM timeout) still tells
+ * what ran. The harness reads the last line of each suite.
  */
 import type { TestEvent } from "node:test/reporters";
 import { formatSuiteLine, suiteOf, type SuiteTally } from "./suites.js";
@@ -14,10 +16,13 @@ export default async function* suiteReporter(source: AsyncIterable<TestEvent>): 
     if (!t) suites.set(name, (t = { suite: name, passed: 0, failed: 0, skipped: 0 }));
     return t;
   };
+  let last: SuiteTally | undefined;
   for await (const e of source) {
     if (e.type !== "test:pass" && e.type !== "test:fail") continue;
     if (e.data.details.type === "suite") continue;
     const t = tally(e.data.file);
+    if (last && last !== t) yield `${formatSuiteLine(last)}\n`;
+    last = t;
     if (e.data.skip !== undefined || e.data.todo !== undefined) t.skipped++;
     else if (e.type === "test:pass") t.passed++;
     else t.failed++;

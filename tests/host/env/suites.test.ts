@@ -57,3 +57,50 @@ test("bad", () => { throw new Error("no"); });
   );
   assert.deepEqual(c.empty, ["tests/vm/b", "tests/vm/c"]);
 });
+
+test("a run cut short still tells what its finished suites ran; the unfinished one is empty", () => {
+  const dir = mkdtempSync(join(tmpdir(), "iu-suites-"));
+  for (const d of ["a", "b"]) mkdirSync(join(dir, "dist", "tests", "vm", d), { recursive: true });
+  writeFileSync(
+    join(dir, "dist/tests/vm/a/x.test.mjs"),
+    `import { test } from "node:test";\ntest("one", () => {});\ntest("two", () => {});\n`,
+  );
+  writeFileSync(
+    join(dir, "dist/tests/vm/b/y.test.mjs"),
+    `import { test } from "node:test";
+test("quick", () => {});
+test("hangs", () => new Promise(() => setInterval(() => {}, 1000)));
+`,
+  );
+  const reporter = join(repoRoot, "dist", "src", "testing", "reporter.js");
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--test",
+      "--test-concurrency=1",
+      `--test-reporter=${reporter}`,
+      "--test-reporter-destination=stdout",
+      "dist/tests/vm/a/x.test.mjs",
+      "dist/tests/vm/b/y.test.mjs",
+    ],
+    // killed as a VM's QEMU is at its timeout: no summary, no reporter's end
+    {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+      timeout: 8000,
+      killSignal: "SIGKILL",
+    },
+  );
+  assert.equal(r.signal, "SIGKILL", "the run was to be cut short");
+  const c = checkSuites(["tests/vm/a", "tests/vm/b"], r.stdout);
+  assert.deepEqual(
+    c.tallies.map((t) => [t.suite, t.passed, t.failed]),
+    [
+      ["tests/vm/a", 2, 0],
+      ["tests/vm/b", 0, 0],
+    ],
+    r.stdout,
+  );
+  assert.deepEqual(c.empty, ["tests/vm/b"], "the suite that did not finish counts as empty");
+});
