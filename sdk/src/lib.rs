@@ -56,8 +56,9 @@ pub use ctx::{
 };
 pub use helpers::*;
 pub use maps::{
-    Array, DevMap, Hash, LruHash, LruPerCpuHash, MapKind, MapValue, PerCpuArray, PerCpuHash,
-    PerfEventArray, Queue, RingBuf, RingBufEntry, SpinGuard, SpinLocked, Stack, StackTrace,
+    Array, AtomicValue, DevMap, Hash, LruHash, LruPerCpuHash, MapKind, MapValue, PerCpuArray,
+    PerCpuHash, PerfEventArray, Queue, RingBuf, RingBufEntry, SpinGuard, SpinLocked, Stack,
+    StackTrace,
 };
 pub use pod::Pod;
 
@@ -68,6 +69,7 @@ mod sealed {
     pub trait Lock {}
     pub trait MapKind {}
     pub trait MapValue {}
+    pub trait AtomicValue {}
 }
 
 /// What the SDK's macros expand to in user crates and nothing else: user code may not

@@ -258,6 +258,60 @@ fn put<V: Pod>(p: *mut c_void, v: V) -> bool {
     true
 }
 
+/// Integer map values that can be updated atomically in place: `u32`, `i32`, `u64`, `i64`
+/// (sealed). The eBPF counterpart is `__sync_fetch_and_add` and friends on a looked-up
+/// value (`BPF_ATOMIC` instructions).
+pub trait AtomicValue: Pod + crate::sealed::AtomicValue {
+    #[doc(hidden)]
+    fn __iu_rmw(p: *mut c_void, op: AtomicOp, v: Self) -> Self;
+    #[doc(hidden)]
+    fn __iu_cmpxchg(p: *mut c_void, current: Self, new: Self) -> Result<Self, Self>;
+}
+
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub enum AtomicOp {
+    Add,
+    And,
+    Or,
+    Xor,
+    Swap,
+}
+
+macro_rules! atomic_values {
+    ($($t:ty => $a:ty),*) => { $(
+        impl crate::sealed::AtomicValue for $t {}
+        impl AtomicValue for $t {
+            fn __iu_rmw(p: *mut c_void, op: AtomicOp, v: $t) -> $t {
+                // SAFETY: p is a non-null lookup result: an element of the map's value size
+                // (== size of this type, checked at load), 8-byte aligned (the kernel's
+                // elements are), valid for the run. Other CPUs and user space may access it
+                // at the same time, as in eBPF; this access is one atomic instruction.
+                let a = unsafe { <$a>::from_ptr(p as *mut $t) };
+                match op {
+                    AtomicOp::Add => a.fetch_add(v, Ordering::SeqCst),
+                    AtomicOp::And => a.fetch_and(v, Ordering::SeqCst),
+                    AtomicOp::Or => a.fetch_or(v, Ordering::SeqCst),
+                    AtomicOp::Xor => a.fetch_xor(v, Ordering::SeqCst),
+                    AtomicOp::Swap => a.swap(v, Ordering::SeqCst),
+                }
+            }
+            fn __iu_cmpxchg(p: *mut c_void, current: $t, new: $t) -> Result<$t, $t> {
+                // SAFETY: as in __iu_rmw.
+                let a = unsafe { <$a>::from_ptr(p as *mut $t) };
+                a.compare_exchange(current, new, Ordering::SeqCst, Ordering::SeqCst)
+            }
+        }
+    )* };
+}
+
+atomic_values!(
+    u32 => core::sync::atomic::AtomicU32,
+    i32 => core::sync::atomic::AtomicI32,
+    u64 => AtomicU64,
+    i64 => core::sync::atomic::AtomicI64
+);
+
 macro_rules! map_kinds {
     ($($name:ident<$($p:ident: $b:path),*>),*) => { $(
         impl<$($p: $b),*> crate::sealed::MapKind for $name<$($p),*> {}
@@ -307,6 +361,57 @@ macro_rules! common {
                     value as *const V as *const c_void,
                     flags,
                 )
+            }
+        }
+
+        /// Atomic updates in place of an integer value, for counters shared between CPUs
+        /// (for per-CPU maps: this CPU's copy). Each returns the value before, or None if
+        /// there is no value for `key`.
+        impl<K: Pod, V: AtomicValue> $name<K, V> {
+            fn rmw(&self, key: &K, op: AtomicOp, v: V) -> Option<V> {
+                let p = self.def.lookup(key as *const K as *const c_void);
+                if p.is_null() {
+                    None
+                } else {
+                    Some(V::__iu_rmw(p, op, v))
+                }
+            }
+
+            /// Adds `delta` (wrapping), as `__sync_fetch_and_add`: no update is lost when
+            /// CPUs race.
+            pub fn fetch_add(&self, key: &K, delta: V) -> Option<V> {
+                self.rmw(key, AtomicOp::Add, delta)
+            }
+
+            /// Bitwise and with `v`, as `__sync_fetch_and_and`.
+            pub fn fetch_and(&self, key: &K, v: V) -> Option<V> {
+                self.rmw(key, AtomicOp::And, v)
+            }
+
+            /// Bitwise or with `v`, as `__sync_fetch_and_or`.
+            pub fn fetch_or(&self, key: &K, v: V) -> Option<V> {
+                self.rmw(key, AtomicOp::Or, v)
+            }
+
+            /// Bitwise xor with `v`, as `__sync_fetch_and_xor`.
+            pub fn fetch_xor(&self, key: &K, v: V) -> Option<V> {
+                self.rmw(key, AtomicOp::Xor, v)
+            }
+
+            /// Stores `v`, as `__sync_lock_test_and_set` (`xchg`).
+            pub fn swap(&self, key: &K, v: V) -> Option<V> {
+                self.rmw(key, AtomicOp::Swap, v)
+            }
+
+            /// Stores `new` if the value is `current`, as `__sync_val_compare_and_swap`:
+            /// `Ok(current)` if it did, `Err(actual)` if not; None if there is no value.
+            pub fn compare_exchange(&self, key: &K, current: V, new: V) -> Option<Result<V, V>> {
+                let p = self.def.lookup(key as *const K as *const c_void);
+                if p.is_null() {
+                    None
+                } else {
+                    Some(V::__iu_cmpxchg(p, current, new))
+                }
             }
         }
     };

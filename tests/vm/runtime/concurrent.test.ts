@@ -8,10 +8,8 @@
 // Programs: tests/vm/runtime/native/rt_concurrent; load: tests/vm/runtime/worker.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../../../src/env/paths.js";
 import { IuObject, enableStats } from "../../../src/loader/index.js";
 import { closeFd } from "../../../src/loader/sys.js";
 import {
@@ -24,13 +22,13 @@ import {
   image,
   perCpuU64,
   skipUnlessVm,
+  startWorker,
   u32Key,
   u64,
 } from "./util.js";
 
 const SECONDS = 30;
 const CPU = 1;
-const worker = join(repoRoot, "dist", "tests", "vm", "runtime", "worker.js");
 
 /** 32-bit FNV-1a over `data`, 16 rounds (as rt_xdp_count). */
 function fnv(data: Buffer): number {
@@ -41,32 +39,6 @@ function fnv(data: Buffer): number {
       h = Math.imul(h, 0x01000193) >>> 0;
     }
   return h >>> 0;
-}
-
-/** Starts the worker pinned to `cpu`; resolves with its JSON line. */
-function startWorker(
-  cpu: number,
-  args: string[],
-): { pid: number; ready: Promise<void>; go(): void; done: Promise<Record<string, number>> } {
-  const child = spawn("taskset", ["-c", String(cpu), process.execPath, worker, ...args], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  let out = "";
-  let onReady = () => {};
-  const ready = new Promise<void>((r) => (onReady = r));
-  child.stdout.on("data", (d: Buffer) => {
-    out += d.toString("utf8");
-    if (/^ready$/m.test(out)) onReady();
-  });
-  const done = new Promise<Record<string, number>>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), (SECONDS + 240) * 1000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`worker ${args.join(" ")} exited ${code}: ${out}`));
-      else resolve(JSON.parse(out.trim().split("\n").pop()!) as Record<string, number>);
-    });
-  });
-  return { pid: child.pid!, ready, go: () => child.stdin.write("go\n"), done };
 }
 
 test(
@@ -89,8 +61,8 @@ test(
       o.attach();
 
       // Both start, then run from "go" on.
-      const g = startWorker(CPU, ["getpgid", String(SECONDS), join(dir, "gcount")]);
-      const x = startWorker(CPU, ["xdp", join(dir, "xdp"), String(SECONDS), pkt.toString("hex")]);
+      const g = startWorker(CPU, SECONDS, ["getpgid", String(SECONDS), join(dir, "gcount")]);
+      const x = startWorker(CPU, SECONDS, ["xdp", join(dir, "xdp"), String(SECONDS), pkt.toString("hex")]);
       await Promise.all([g.ready, x.ready]);
       o.map("TARGET").update(u32Key(0), u32Key(g.pid));
       g.go();

@@ -3,7 +3,7 @@
  * tests/vm/runtime/native/* (built on the host by tests/host/runtime/vm-images.test.ts),
  * the runtime's sysctls and fdinfo counters, the kernel log, packets and /proc/meminfo.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
@@ -306,4 +306,33 @@ export async function kmemleakScan(): Promise<string> {
   writeFileSync(kmemleakPath, "scan\n");
   writeFileSync(kmemleakPath, "scan\n");
   return readFileSync(kmemleakPath, "utf8");
+}
+
+const worker = join(repoRoot, "dist", "tests", "vm", "runtime", "worker.js");
+
+/** Starts tests/vm/runtime/worker.ts pinned to `cpu` for `seconds`; resolves with its JSON line. */
+export function startWorker(
+  cpu: number,
+  seconds: number,
+  args: string[],
+): { pid: number; ready: Promise<void>; go(): void; done: Promise<Record<string, number>> } {
+  const child = spawn("taskset", ["-c", String(cpu), process.execPath, worker, ...args], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  let out = "";
+  let onReady = () => {};
+  const ready = new Promise<void>((r) => (onReady = r));
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString("utf8");
+    if (/^ready$/m.test(out)) onReady();
+  });
+  const done = new Promise<Record<string, number>>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), (seconds + 240) * 1000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`worker ${args.join(" ")} exited ${code}: ${out}`));
+      else resolve(JSON.parse(out.trim().split("\n").pop()!) as Record<string, number>);
+    });
+  });
+  return { pid: child.pid!, ready, go: () => child.stdin.write("go\n"), done };
 }

@@ -17,6 +17,9 @@ iu::map!(PERF: PerfEventArray, max_entries = 4);
 iu::map!(DEVS: DevMap, max_entries = 4);
 iu::map!(LOCKED: Array<u32, SpinLocked<u64>>, max_entries = 2);
 iu::map!(LOCKED_H: Hash<u32, SpinLocked<u64>>, max_entries = 2);
+iu::map!(ATOM: Array<u32, u64>, max_entries = 2);
+iu::map!(ATOM_H: Hash<u32, i32>, max_entries = 2);
+iu::map!(ATOM_PC: PerCpuArray<u32, u32>, max_entries = 1);
 
 /// An XDP program that tunnels: pushes 4 bytes in front and trims 2 at the end.
 fn grow(ctx: &mut XdpContext) -> XdpAction {
@@ -61,6 +64,29 @@ mod tests {
     use super::*;
     use iu::host::{Packet, Tracepoint};
     use iu::net::{Ipv4, checksum};
+
+    #[test]
+    fn atomics_in_place() {
+        assert_eq!(ATOM.fetch_add(&0, 5), Some(0));
+        assert_eq!(ATOM.fetch_add(&0, u64::MAX), Some(5), "wraps");
+        assert_eq!(ATOM.get(&0), Some(4));
+        assert_eq!(ATOM.fetch_or(&0, 0b11), Some(4));
+        assert_eq!(ATOM.fetch_and(&0, 0b110), Some(7));
+        assert_eq!(ATOM.fetch_xor(&0, 0b10), Some(6));
+        assert_eq!(ATOM.swap(&0, 9), Some(4));
+        assert_eq!(ATOM.compare_exchange(&0, 1, 2), Some(Err(9)));
+        assert_eq!(ATOM.compare_exchange(&0, 9, 2), Some(Ok(9)));
+        assert_eq!(ATOM.get(&0), Some(2));
+        assert_eq!(ATOM.fetch_add(&2, 1), None, "out of the array");
+        assert_eq!(ATOM_H.fetch_add(&1, -1), None, "no element: nothing is inserted");
+        assert_eq!(ATOM_H.update(&1, &10, BPF_ANY), Ok(()));
+        assert_eq!(ATOM_H.fetch_add(&1, -11), Some(10));
+        assert_eq!(ATOM_H.get(&1), Some(-1));
+        assert_eq!(ATOM_PC.fetch_add(&0, 3), Some(0));
+        iu::host::set_cpu(1);
+        assert_eq!(ATOM_PC.fetch_add(&0, 1), Some(0), "each CPU its own copy");
+        assert_eq!(ATOM_PC.host_values(&0), std::vec![3, 1]);
+    }
 
     #[test]
     fn hash_flags_capacity_and_errors() {
