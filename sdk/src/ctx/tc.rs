@@ -129,7 +129,8 @@ impl TcContext<'_> {
 }
 
 /// Declares a tc (sched_cls, direct-action) program: `iu::tc!(handler);` where
-/// `fn handler(ctx: &mut TcContext) -> TcAction`.
+/// `fn handler(ctx: &mut TcContext) -> TcAction`. With a target, `iu::tc!(handler, "eth0")`
+/// attaches at eth0's ingress, `iu::tc!(handler, "eth0:egress")` at its egress.
 #[macro_export]
 #[allow_internal_unsafe]
 macro_rules! tc {
