@@ -262,10 +262,14 @@ fn put<V: Pod>(p: *mut c_void, v: V) -> bool {
 /// (sealed). The eBPF counterpart is `__sync_fetch_and_add` and friends on a looked-up
 /// value (`BPF_ATOMIC` instructions).
 pub trait AtomicValue: Pod + crate::sealed::AtomicValue {
+    /// # Safety
+    /// `p` points to a live map element of this type's size, aligned for it.
     #[doc(hidden)]
-    fn __iu_rmw(p: *mut c_void, op: AtomicOp, v: Self) -> Self;
+    unsafe fn __iu_rmw(p: *mut c_void, op: AtomicOp, v: Self) -> Self;
+    /// # Safety
+    /// As for `__iu_rmw`.
     #[doc(hidden)]
-    fn __iu_cmpxchg(p: *mut c_void, current: Self, new: Self) -> Result<Self, Self>;
+    unsafe fn __iu_cmpxchg(p: *mut c_void, current: Self, new: Self) -> Result<Self, Self>;
 }
 
 #[doc(hidden)]
@@ -282,11 +286,8 @@ macro_rules! atomic_values {
     ($($t:ty => $a:ty),*) => { $(
         impl crate::sealed::AtomicValue for $t {}
         impl AtomicValue for $t {
-            fn __iu_rmw(p: *mut c_void, op: AtomicOp, v: $t) -> $t {
-                // SAFETY: p is a non-null lookup result: an element of the map's value size
-                // (== size of this type, checked at load), 8-byte aligned (the kernel's
-                // elements are), valid for the run. Other CPUs and user space may access it
-                // at the same time, as in eBPF; this access is one atomic instruction.
+            unsafe fn __iu_rmw(p: *mut c_void, op: AtomicOp, v: $t) -> $t {
+                // SAFETY: the caller's contract.
                 let a = unsafe { <$a>::from_ptr(p as *mut $t) };
                 match op {
                     AtomicOp::Add => a.fetch_add(v, Ordering::SeqCst),
@@ -296,8 +297,8 @@ macro_rules! atomic_values {
                     AtomicOp::Swap => a.swap(v, Ordering::SeqCst),
                 }
             }
-            fn __iu_cmpxchg(p: *mut c_void, current: $t, new: $t) -> Result<$t, $t> {
-                // SAFETY: as in __iu_rmw.
+            unsafe fn __iu_cmpxchg(p: *mut c_void, current: $t, new: $t) -> Result<$t, $t> {
+                // SAFETY: the caller's contract.
                 let a = unsafe { <$a>::from_ptr(p as *mut $t) };
                 a.compare_exchange(current, new, Ordering::SeqCst, Ordering::SeqCst)
             }
@@ -311,6 +312,25 @@ atomic_values!(
     u64 => AtomicU64,
     i64 => core::sync::atomic::AtomicI64
 );
+
+fn rmw<V: AtomicValue>(p: *mut c_void, op: AtomicOp, v: V) -> Option<V> {
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null lookup result points to a value of the map's value size (== size
+    // of V, checked at load), 8-byte aligned (the kernel's elements are), valid during the
+    // run. Other CPUs and user space may access it at the same time, as in eBPF; this
+    // access is one atomic instruction.
+    Some(unsafe { V::__iu_rmw(p, op, v) })
+}
+
+fn cmpxchg<V: AtomicValue>(p: *mut c_void, current: V, new: V) -> Option<Result<V, V>> {
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: as in rmw.
+    Some(unsafe { V::__iu_cmpxchg(p, current, new) })
+}
 
 macro_rules! map_kinds {
     ($($name:ident<$($p:ident: $b:path),*>),*) => { $(
@@ -369,12 +389,7 @@ macro_rules! common {
         /// there is no value for `key`.
         impl<K: Pod, V: AtomicValue> $name<K, V> {
             fn rmw(&self, key: &K, op: AtomicOp, v: V) -> Option<V> {
-                let p = self.def.lookup(key as *const K as *const c_void);
-                if p.is_null() {
-                    None
-                } else {
-                    Some(V::__iu_rmw(p, op, v))
-                }
+                rmw(self.def.lookup(key as *const K as *const c_void), op, v)
             }
 
             /// Adds `delta` (wrapping), as `__sync_fetch_and_add`: no update is lost when
@@ -406,12 +421,11 @@ macro_rules! common {
             /// Stores `new` if the value is `current`, as `__sync_val_compare_and_swap`:
             /// `Ok(current)` if it did, `Err(actual)` if not; None if there is no value.
             pub fn compare_exchange(&self, key: &K, current: V, new: V) -> Option<Result<V, V>> {
-                let p = self.def.lookup(key as *const K as *const c_void);
-                if p.is_null() {
-                    None
-                } else {
-                    Some(V::__iu_cmpxchg(p, current, new))
-                }
+                cmpxchg(
+                    self.def.lookup(key as *const K as *const c_void),
+                    current,
+                    new,
+                )
             }
         }
     };

@@ -5,6 +5,8 @@
 // other crates/ cases belong to the toolchain's suite):
 //   EXPECT  the build must fail to compile, with every line of the file in the message;
 //   BUILDS  the build must succeed, and the image is checked below (imageChecks);
+//   UNSAFE  the case calls an SDK-internal unsafe fn: rustc refuses the call, which the
+//           toolchain reports as an unsafe-code violation naming every line of the file;
 //   SCAN    the case names SDK internals (`__iu...`): the policy refuses it first with the
 //           rule in the file, and a second build with skipSourceScan shows the type system
 //           refuses (or, with BUILDS, defuses) it on its own.
@@ -145,9 +147,9 @@ const refusalChecks: Record<string, (msg: string) => void> = {
 test("every case says what must happen, and the suite covers each hole", () => {
   for (const c of cases) {
     const dir = join(crates, c);
-    const expect = existsSync(join(dir, "EXPECT"));
-    const builds = existsSync(join(dir, "BUILDS"));
-    assert.ok(expect !== builds, `${c}: exactly one of EXPECT and BUILDS`);
+    const says = ["EXPECT", "BUILDS", "UNSAFE"].filter((f) => existsSync(join(dir, f)));
+    assert.equal(says.length, 1, `${c}: exactly one of EXPECT, BUILDS and UNSAFE`);
+    const builds = says[0] === "BUILDS";
     if (builds) assert.ok(imageChecks[c], `${c}: builds, but nothing checks its image`);
   }
   for (const c of [...Object.keys(imageChecks), ...Object.keys(refusalChecks)])
@@ -173,7 +175,15 @@ for (const name of cases) {
     });
 
   const how = scan ? " on its own (no source scan)" : "";
-  if (builds)
+  if (existsSync(join(dir, "UNSAFE")))
+    test(`${name}: refused by the compiler${how} as a call that needs unsafe`, () => {
+      const { err } = attempt(name, scan);
+      assert.ok(err instanceof PolicyError, `${name}: expected a PolicyError, got ${String(err)}`);
+      assert.deepEqual(err.rules, ["unsafe-code"], err.message);
+      for (const want of lines(dir, "UNSAFE"))
+        assert.ok(err.message.includes(want), `${name}: expected "${want}" in:\n${err.message}`);
+    });
+  else if (builds)
     test(`${name}: builds${how}, and the image is what the SDK promises`, () => {
       const { err, result } = attempt(name, scan);
       assert.ok(result, `${name}: did not build:\n${err?.message}`);
