@@ -196,6 +196,13 @@ static notrace void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, 
 }
 NOKPROBE_SYMBOL(iu_watch_cpu);
 
+/* Each CPU's watchdog timer ticks four times per budget. */
+static notrace u64 iu_watch_period(void)
+{
+	return (u64)READ_ONCE(iu_time_budget_ms) * NSEC_PER_MSEC / 4;
+}
+NOKPROBE_SYMBOL(iu_watch_period);
+
 static notrace enum hrtimer_restart iu_watch_fn(struct hrtimer *t)
 {
 	struct iu_watch *w = this_cpu_ptr(&iu_watch);
@@ -209,7 +216,7 @@ static notrace enum hrtimer_restart iu_watch_fn(struct hrtimer *t)
 	if (buddy >= nr_cpu_ids)
 		buddy = cpumask_first(cpu_online_mask);
 	iu_watch_cpu(w, buddy, ktime_get_ns(), budget);
-	hrtimer_forward_now(t, ns_to_ktime(budget / 4));
+	hrtimer_forward_now(t, ns_to_ktime(iu_watch_period()));
 	this_cpu_dec(iu_cpu.blocked);
 	return HRTIMER_RESTART;
 }
@@ -218,20 +225,18 @@ NOKPROBE_SYMBOL(iu_watch_fn);
 static void iu_watch_start_local(void *unused)
 {
 	struct iu_watch *w = this_cpu_ptr(&iu_watch);
-	u64 period = (u64)READ_ONCE(iu_time_budget_ms) * NSEC_PER_MSEC / 4;
 
 	if (!hrtimer_active(&w->timer))
-		hrtimer_start(&w->timer, ns_to_ktime(period), HRTIMER_MODE_REL_PINNED_HARD);
+		hrtimer_start(&w->timer, ns_to_ktime(iu_watch_period()), HRTIMER_MODE_REL_PINNED_HARD);
 }
 
 /* The period follows the budget: a timer armed for the old one is re-armed now. */
 static void iu_watch_rearm_local(void *unused)
 {
 	struct iu_watch *w = this_cpu_ptr(&iu_watch);
-	u64 period = (u64)READ_ONCE(iu_time_budget_ms) * NSEC_PER_MSEC / 4;
 
 	if (atomic_read(&iu_watch_users) && hrtimer_active(&w->timer))
-		hrtimer_start(&w->timer, ns_to_ktime(period), HRTIMER_MODE_REL_PINNED_HARD);
+		hrtimer_start(&w->timer, ns_to_ktime(iu_watch_period()), HRTIMER_MODE_REL_PINNED_HARD);
 }
 
 static int iu_budget_sysctl(const struct ctl_table *table, int write, void *buffer,
