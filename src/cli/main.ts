@@ -47,15 +47,13 @@ export async function main(argv: string[]): Promise<void> {
   await program.parseAsync(argv);
 }
 
-/** The `iu` command as bin/iu.js runs it: errors are printed, and set the exit status. */
+/** The `iu` command as bin/iu.js runs it: an error is printed and ends the process with its exit code. */
 export async function run(argv: string[]): Promise<void> {
   try {
     await main(argv);
   } catch (err) {
     process.stderr.write(`iu: ${errorText(err, { stacks: true })}\n`);
-    process.exitCode =
-      typeof (err as { exitCode?: unknown })?.exitCode === "number"
-        ? (err as { exitCode: number }).exitCode
-        : 1;
+    const code = (err as { exitCode?: unknown } | undefined)?.exitCode;
+    process.exit(typeof code === "number" ? code : 1);
   }
 }
