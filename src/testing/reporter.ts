@@ -2,8 +2,9 @@
  * A node:test reporter run beside `spec`: one line per suite (the directory of a test
  * file) saying how many of its tests ran, so the harness can fail a suite that ran none
  * (every test skipped, or the file never loaded). A suite's line comes when the next suite
- * starts, and all of them again at the end: a run cut short (a VM timeout) still tells
- * what ran. The harness reads the last line of each suite.
+ * starts (the last one's at the end), so a run cut short (a VM timeout) still tells what
+ * ran. A suite whose files do not run together gets a line each time, the count so far:
+ * the harness reads the last.
  */
 import type { TestEvent } from "node:test/reporters";
 import { formatSuiteLine, suiteOf, type SuiteTally } from "./suites.js";
@@ -27,6 +28,5 @@ export default async function* suiteReporter(source: AsyncIterable<TestEvent>): 
     else if (e.type === "test:pass") t.passed++;
     else t.failed++;
   }
-  for (const t of [...suites.values()].sort((a, b) => a.suite.localeCompare(b.suite)))
-    yield `${formatSuiteLine(t)}\n`;
+  if (last) yield `${formatSuiteLine(last)}\n`;
 }
