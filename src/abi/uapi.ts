@@ -653,6 +653,8 @@ export const StructOff = {
     toolchain: 8,
     sdk: 40,
     rustc: 72,
+    clobbers: 104,
+    reserved: 108,
   },
 } as const;
 
@@ -666,5 +668,5 @@ export const Sizeof = {
   bpf_iu_load_attr: 24,
   iu_prog_def: 256,
   iu_map_def: 64,
-  iu_prov: 104,
+  iu_prov: 112,
 } as const;

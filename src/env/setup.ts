@@ -26,7 +26,17 @@ export const debianPackages: Record<string, string[]> = {
     "python3",
   ],
   // bubblewrap: the sandbox cargo, rustc and host tests run in (src/toolchain/sandbox.ts).
-  rust: ["rustc-web", "cargo-web", "rust-web-src", "rustfmt-web", "rust-web-clippy", "lld", "bubblewrap"],
+  // binutils: objdump, which shows iu build the registers an image uses (src/toolchain/regs.ts).
+  rust: [
+    "rustc-web",
+    "cargo-web",
+    "rust-web-src",
+    "rustfmt-web",
+    "rust-web-clippy",
+    "lld",
+    "bubblewrap",
+    "binutils",
+  ],
   // keyutils: keyctl, for the VM test of a keyring an administrator names (kernel.iu_keyring).
   signing: ["openssl", "keyutils"],
   ebpf: ["clang", "llvm", "bpftool", "iproute2"],

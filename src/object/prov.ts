@@ -1,14 +1,17 @@
 /**
  * Provenance record of a signed image (section `.iu.prov`, docs/IMAGE-FORMAT.md): which
- * toolchain, SDK, rustc and policy version built it. It lies in the signed bytes, so the
- * kernel can refuse images built before a fix (an administrator's minimum policy number).
+ * toolchain, SDK, rustc and policy version built it, and what the toolchain found in its
+ * code. It lies in the signed bytes, so the kernel can refuse images built before a fix
+ * (an administrator's minimum policy number) and rely on what the toolchain found.
  *
- *   struct iu_prov {            104 bytes, little-endian
+ *   struct iu_prov {            112 bytes, little-endian
  *     __u32 magic;              IU_PROV_MAGIC, "IUPV"
  *     __u32 policy;             IU_POLICY_VERSION of the toolchain that built the image
  *     char toolchain[32];       "iu 0.1.0"
  *     char sdk[32];             "iu-sdk 0.1.0+1a2b3c4d"
  *     char rustc[32];           "rustc 1.96.0 (ac68faa20)"
+ *     __u32 clobbers;           IU_REG_*: callee-saved registers the code uses
+ *     __u32 reserved;           0
  *   };                          strings NUL-terminated and NUL-padded
  */
 
@@ -25,15 +28,22 @@ export const IU_PROV_STR_LEN = R.sdk - R.toolchain;
 /**
  * The policy generation. 0: an image without `.iu.prov`; 1: the first toolchain (no
  * sandbox, dep-info, endbr64 or provenance); 2: compile sandbox, dep-info source check,
- * no links followed on output, `sdk-internal` rule, IBT (endbr64) checked.
+ * no links followed on output, `sdk-internal` rule, IBT (endbr64) checked; 3: the
+ * callee-saved registers the code uses recorded (`clobbers`), which the kernel's entry
+ * stub saves instead of all six.
  */
-export const IU_POLICY_VERSION = 2;
+export const IU_POLICY_VERSION = 3;
+
+/** `clobbers`: rbx, rbp, r12, r13, r14, r15 as bits 0-5 (IU_REG_*). */
+export const IU_CALLEE_SAVED = ["rbx", "rbp", "r12", "r13", "r14", "r15"] as const;
+export const IU_REG_ALL = (1 << IU_CALLEE_SAVED.length) - 1;
 
 export interface Provenance {
   policy: number;
   toolchain: string;
   sdk: string;
   rustc: string;
+  clobbers: number;
 }
 
 const FIELDS = ["toolchain", "sdk", "rustc"] as const;
@@ -45,6 +55,9 @@ export function encodeProvenance(p: Provenance): Uint8Array {
   const dv = new DataView(out.buffer);
   dv.setUint32(R.magic, IU_PROV_MAGIC, true);
   dv.setUint32(R.policy, p.policy, true);
+  if (!Number.isInteger(p.clobbers) || p.clobbers & ~IU_REG_ALL || p.clobbers < 0)
+    throw new Error(`provenance clobbers 0x${p.clobbers.toString(16)} has bits outside IU_REG_ALL`);
+  dv.setUint32(R.clobbers, p.clobbers, true);
   FIELDS.forEach((f) => {
     const b = new TextEncoder().encode(p[f]);
     if (b.length >= IU_PROV_STR_LEN || b.includes(0))
@@ -70,8 +83,18 @@ export function decodeProvenance(b: Uint8Array, problems: string[]): Provenance 
     );
     return null;
   }
-  const p: Provenance = { policy: dv.getUint32(R.policy, true), toolchain: "", sdk: "", rustc: "" };
+  const p: Provenance = {
+    policy: dv.getUint32(R.policy, true),
+    toolchain: "",
+    sdk: "",
+    rustc: "",
+    clobbers: dv.getUint32(R.clobbers, true),
+  };
   let ok = true;
+  if (p.clobbers & ~IU_REG_ALL || dv.getUint32(R.reserved, true)) {
+    problems.push(`${IU_PROV_SECTION} clobbers has bits outside IU_REG_ALL, or reserved is not 0`);
+    ok = false;
+  }
   FIELDS.forEach((f) => {
     const s = b.subarray(offsetOf(f), offsetOf(f) + IU_PROV_STR_LEN);
     const z = s.indexOf(0);

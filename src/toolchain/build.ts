@@ -25,7 +25,9 @@ import { IuError } from "../errors.js";
 import { crateDirOf } from "./crate.js";
 import { cacheDir, configDir, repoRoot } from "../env/paths.js";
 import { parseImage, type ImageSpec } from "../object/image.js";
-import { encodeProvenance } from "../object/prov.js";
+import { ElfFile } from "../object/elf.js";
+import { encodeProvenance, IU_PROV_SECTION, type Provenance } from "../object/prov.js";
+import { calleeSavedUse, disassemble } from "./regs.js";
 import { ensureSigningKey, type SigningKey } from "./keys.js";
 import { signImage } from "./sign.js";
 import { linkImage } from "./link.js";
@@ -103,6 +105,30 @@ export interface BuildResult {
 }
 
 export const sdkPath = (): string => join(repoRoot, "sdk");
+
+/**
+ * Links, finds the callee-saved registers the code uses (src/toolchain/regs.ts) and links
+ * again with them in the record; the record is data of a fixed size, so the code must come
+ * out byte for byte the same, which is checked. Returns the record the image carries.
+ */
+function linkWithClobbers(lib: string, stageDir: string, elfPath: string, first: Provenance): Provenance {
+  const link = (p: Provenance) =>
+    linkImage(lib, stageDir, elfPath, encodeProvenance(p), `iu_prov ${JSON.stringify(p)}`);
+  link(first);
+  const prov = { ...first, clobbers: calleeSavedUse(disassemble(elfPath)) };
+  if (prov.clobbers === first.clobbers) return prov;
+  const before = new Uint8Array(readFileSync(elfPath));
+  link(prov);
+  const after = new Uint8Array(readFileSync(elfPath));
+  const sec = new ElfFile(after).sections.find((s) => s.name === IU_PROV_SECTION);
+  const differs =
+    before.length !== after.length ||
+    !sec ||
+    before.some((b, i) => b !== after[i] && (i < sec.offset || i >= sec.offset + sec.size));
+  if (differs)
+    throw new IuError(`relinking ${elfPath} with its .iu.prov record changed more than the record`);
+  return prov;
+}
 
 function checkTools(): void {
   for (const [p, pkg] of [
@@ -384,8 +410,7 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
   const elfPath = join(stageDir, `${pkg.name}.elf`);
   const foreign = checkArchiveMembers(members, lib.name, staticLib);
   if (foreign.length) throw new PolicyError(foreign);
-  const prov = buildProvenance(sdkDir, RUSTC);
-  linkImage(libCopy, stageDir, elfPath, encodeProvenance(prov), `iu_prov ${JSON.stringify(prov)}`);
+  const prov = linkWithClobbers(libCopy, stageDir, elfPath, buildProvenance(sdkDir, RUSTC));
   stage("check");
   const elf = new Uint8Array(readFileSync(elfPath));
   const spec = parseImage(elf);

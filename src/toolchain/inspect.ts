@@ -1,4 +1,5 @@
 /** `iu inspect`: what an image declares and whether its signature verifies. */
+import { IU_CALLEE_SAVED } from "../object/prov.js";
 import { existsSync } from "node:fs";
 import { parseImage } from "../object/image.js";
 import type { Provenance } from "../object/prov.js";
@@ -100,6 +101,10 @@ export function formatInspection(file: string, i: Inspection): string {
       ? `built by: ${p.toolchain}, ${p.sdk}, ${p.rustc}, policy ${p.policy}`
       : "built by: unknown (no .iu.prov)",
   );
+  if (p) {
+    const regs = IU_CALLEE_SAVED.filter((_, k) => p.clobbers & (1 << k));
+    L.push(`callee-saved registers used (the entry stub saves them): ${regs.join(" ") || "none"}`);
+  }
   L.push("programs:");
   for (const p of i.programs)
     L.push(`  ${p.name}  ${p.type}  ${p.attach || "(attach at load)"}  entry ${p.entry}`);

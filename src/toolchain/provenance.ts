@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { IuError } from "../errors.js";
 import { repoRoot } from "../env/paths.js";
-import { IU_POLICY_VERSION, IU_PROV_STR_LEN, type Provenance } from "../object/prov.js";
+import { IU_POLICY_VERSION, IU_PROV_STR_LEN, IU_REG_ALL, type Provenance } from "../object/prov.js";
 
 const fit = (s: string): string => {
   let out = s;
@@ -65,11 +65,13 @@ export function rustcVersion(rustc: string): string {
   return fit(new TextEncoder().encode(withHash).length < IU_PROV_STR_LEN ? withHash : m[1]);
 }
 
+/** The record before the code is looked at: every callee-saved register counts as used. */
 export function buildProvenance(sdkDir: string, rustc: string): Provenance {
   return {
     policy: IU_POLICY_VERSION,
     toolchain: toolchainVersion(),
     sdk: sdkVersion(sdkDir),
     rustc: rustcVersion(rustc),
+    clobbers: IU_REG_ALL,
   };
 }

@@ -35,6 +35,7 @@ import { newProgram } from "../../../src/toolchain/new.js";
 import { writeFileNoFollow } from "../../../src/toolchain/output.js";
 import { PolicyError, type Rule } from "../../../src/toolchain/policy.js";
 import { buildProvenance } from "../../../src/toolchain/provenance.js";
+import { calleeSavedUse, disassemble } from "../../../src/toolchain/regs.js";
 import { inspectImage } from "../../../src/toolchain/inspect.js";
 import { runSandboxed, checkHidden } from "../../../src/toolchain/sandbox.js";
 import { userTest } from "../../../src/toolchain/usertest.js";
@@ -435,8 +436,14 @@ test("an image without .iu.prov, or with a malformed one, is a problem", () => {
 
 test(".iu.prov holds exactly what the toolchain emits", () => {
   const p = fnTable.spec.provenance!;
-  assert.deepEqual(p, buildProvenance(sdk, "/usr/bin/rustc"));
-  assert.equal(p.policy, 2);
+  const elfPath = join(tmp, "prov-check.elf");
+  writeFileSync(elfPath, fnTable.elf);
+  assert.deepEqual(p, {
+    ...buildProvenance(sdk, "/usr/bin/rustc"),
+    clobbers: calleeSavedUse(disassemble(elfPath)),
+  });
+  assert.equal(p.policy, 3);
+  assert.notEqual(p.clobbers, 0, "a program with a table of functions uses some callee-saved register");
   assert.match(p.toolchain, /^iu \d+\.\d+\.\d+/);
   assert.match(p.sdk, /^iu-sdk \d+\.\d+\.\d+\+[0-9a-f]{8}$/);
   assert.match(p.rustc, /^rustc \d+\.\d+\.\d+/);

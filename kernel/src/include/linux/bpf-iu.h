@@ -9,6 +9,8 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <linux/bpfptr.h>
+#include <linux/irq_work.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/bpf_iu.h>
 
 #define IU_MAX_IMAGE		(64U << 20)
@@ -27,11 +29,16 @@ struct bpf_iu_image {
 	unsigned long span;
 	void *entry;		/* program entry inside the text segment */
 	void *thunk;		/* endbr64; jmp entry (indirect call target) */
+	const void *fast_ret;	/* where the stub's call of the entry returns */
+	const void *fast_release; /* ... once the invocation holds something */
+	const void *fast_unwind; /* where a stopped level 0 invocation resumes */
 	unsigned long text_start, text_end;
 	u32 hook_default;	/* returned after a panic */
 	u32 disabled;		/* by kernel.iu_fault_limit */
 	bool watched;		/* counted in the watchdog's users */
-	u64 __percpu *runs;	/* invocations */
+	u64 __percpu *runs;	/* invocations; bit 63: refused by the stub */
+	struct irq_work gate_irq_work; /* a disabled program's runs get bit 63 */
+	struct work_struct gate_work;
 	atomic64_t panics;	/* panics and stack overflows */
 	atomic64_t stops;	/* stopped by the watchdog */
 	atomic64_t faults;	/* panics + stops, for the limit */

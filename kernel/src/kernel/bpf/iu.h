@@ -80,8 +80,10 @@ struct iu_res {
 
 /*
  * One nesting level of one CPU. sp and stack_top are used by iu_entry.S at
- * offsets 0 and 8. seq numbers the invocations of the level; the watchdog
- * stops invocation stop_seq.
+ * offsets 0 and 8, and by the entry stub at level 0. seq numbers the
+ * invocations of levels 1 and up (level 0's is in iu_level); the watchdog
+ * stops invocation stop_seq. prog is set by the slow path only: a level 0
+ * invocation the stub started is known by the stub page it returns to.
  */
 struct iu_frame {
 	unsigned long sp;
@@ -94,36 +96,102 @@ struct iu_frame {
 };
 
 /*
- * blocked: the stop machinery (watchdog timer, NMI handler, fault and
- * stop paths) runs on this CPU; no native invocation starts meanwhile.
  * locks: bpf_spin_locks held by native programs on this CPU (0 or 1).
  * irqoff: invocations and locks that keep interrupts off on this CPU.
  */
 struct iu_cpu {
-	unsigned int depth;
 	u8 nmi_pending;
-	u8 blocked;
 	u8 locks;
 	u8 irqoff;
 	struct iu_frame frame[IU_MAX_NEST];
 };
 
+/*
+ * iu_level, per CPU: how many native invocations run on the CPU, whether
+ * the stop machinery runs there, and the sequence number of level 0, in
+ * one word, so that the entry stub takes level 0 with one "addw $1" (low
+ * 16 bits from 0xffff to 0: no other invocation, nothing blocked) and
+ * leaves it with one "addq $IU_LEVEL_EXIT0" (low 16 bits back to 0xffff,
+ * sequence + 1). Of low + 1, bits 0-7 are the depth and bits 8-15 count
+ * the stop machinery (watchdog timer, NMI handler, fault and stop paths)
+ * running on the CPU: no native invocation starts meanwhile.
+ */
+union iu_level {
+	u64 word;
+	u16 low;
+};
+
+#define IU_LEVEL_INIT		0x1ffffULL
+#define IU_LEVEL_EXIT0		0x1ffff
+#define IU_LEVEL_BLOCKED	0x100
+
 DECLARE_PER_CPU(struct iu_cpu, iu_cpu);
+DECLARE_PER_CPU(union iu_level, iu_level);
 DECLARE_PER_CPU(u8, iu_stop_pending);
 
-/* Does the watchdog want the invocation in @f stopped? */
-static inline bool iu_frame_stop_wanted(const struct iu_frame *f)
+static inline unsigned int iu_level_depth(u64 w)
 {
-	return READ_ONCE(f->prog) && READ_ONCE(f->stop_seq) == READ_ONCE(f->seq);
+	return (u16)(w + 1) & 0xff;
+}
+
+static inline bool iu_level_blocked(u64 w)
+{
+	return (u16)(w + 1) >> 8;
+}
+
+static inline unsigned int iu_depth(void)
+{
+	return iu_level_depth(this_cpu_read(iu_level.word));
+}
+
+static inline void iu_block(void)
+{
+	this_cpu_add(iu_level.low, IU_LEVEL_BLOCKED);
+}
+
+static inline void iu_unblock(void)
+{
+	this_cpu_sub(iu_level.low, IU_LEVEL_BLOCKED);
+}
+
+/* The sequence number of the invocation at level @l, from iu_level @w. */
+static inline unsigned long iu_frame_seq(const struct iu_cpu *c, u64 w, unsigned int l)
+{
+	return l ? READ_ONCE(c->frame[l].seq) : w >> 16;
+}
+
+/*
+ * Where the stub page keeps its program (arch/x86/net/iu_arch.c): the
+ * page a level 0 invocation returns to names it.
+ */
+#define IU_STUB_PROG		248
+
+/* The program of a live frame @f whose program has been called. */
+static inline const struct bpf_prog *iu_frame_prog(const struct iu_frame *f)
+{
+	const struct bpf_prog *prog = READ_ONCE(f->prog);
+	unsigned long ret;
+
+	if (prog)
+		return prog;
+	ret = *(const unsigned long *)(f->stack_top - 8);
+	return *(const struct bpf_prog * const *)((ret & PAGE_MASK) + IU_STUB_PROG);
+}
+
+/* Does the watchdog want the invocation at level @l of CPU @c stopped? */
+static inline bool iu_frame_stop_wanted(const struct iu_cpu *c, u64 w, unsigned int l)
+{
+	return l < iu_level_depth(w) &&
+	       READ_ONCE(c->frame[l].stop_seq) == iu_frame_seq(c, w, l);
 }
 
 /* ... or any invocation of CPU @c below depth @d? */
-static inline bool iu_stop_wanted(const struct iu_cpu *c, unsigned int d)
+static inline bool iu_stop_wanted(const struct iu_cpu *c, u64 w, unsigned int d)
 {
 	unsigned int i;
 
 	for (i = 0; i < d && i < IU_MAX_NEST; i++)
-		if (iu_frame_stop_wanted(&c->frame[i]))
+		if (iu_frame_stop_wanted(c, w, i))
 			return true;
 	return false;
 }
@@ -132,12 +200,15 @@ void *iu_runtime_lookup(const char *name);
 void *iu_runtime_denied_helper(void);
 void *iu_runtime_tracked_helper(enum bpf_func_id id);
 u32 iu_hook_default(enum bpf_prog_type type);
-unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog);
+unsigned int iu_dispatch_slow(const void *ctx, const struct bpf_prog *prog);
+unsigned int iu_dispatch_refused(const void *ctx, const struct bpf_prog *prog);
+void iu_release_fast(void);
 void __noreturn iu_fault(enum iu_fault_kind why);
 u64 iu_helper_returned(u64 ret);
 void __noreturn iu_helper_under_lock(void);
 
 bool iu_runtime_ready(void);
+void iu_runtime_image_init(struct bpf_iu_image *img);
 
 /* iu_watchdog.c */
 extern unsigned int iu_time_budget_ms;
@@ -146,8 +217,7 @@ extern unsigned int iu_min_policy;
 void iu_watchdog_get(void);
 void iu_watchdog_put(void);
 
-bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
-		   struct pt_regs *regs);
+bool iu_in_program(const struct iu_frame *f, struct pt_regs *regs);
 
 /* How the loader applies a relocation type of the architecture. */
 enum iu_reloc {
@@ -159,10 +229,10 @@ enum iu_reloc {
 
 /* arch/x86/net/iu_arch.c */
 #define IU_ARCH_HELPER_STUB	24
+#define IU_ARCH_STUBS		256	/* helper stubs start here */
 bool iu_arch_branch_target(const void *p, size_t avail);
 int iu_arch_emit_helper_stub(u8 *p, const void *fn, unsigned long call);
-int iu_arch_emit_entry(u8 *p, const struct bpf_prog *prog, unsigned long dispatch,
-		       const void *entry, void **thunk);
+int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u32 clobbers);
 enum iu_reloc iu_arch_reloc(u32 type);
 void iu_arch_return_to_fault(struct pt_regs *regs, const struct iu_frame *f,
 			     enum iu_fault_kind why);
@@ -172,6 +242,7 @@ void iu_arch_nmi_return_to_stop(struct pt_regs *regs, const struct iu_frame *f);
 unsigned int iu_call(const void *ctx, void *entry, struct iu_frame *f);
 /* Does not return; not __noreturn so that callers end in BUG() for objtool. */
 void iu_unwind(const unsigned long *save_sp, unsigned int ret);
+void iu_unwind_to(unsigned long sp, unsigned int ret, const void *ip);
 void iu_mcount(void);
 void iu_helper_call(void);
 void iu_helper_call_locked(void);

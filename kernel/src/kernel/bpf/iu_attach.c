@@ -8,7 +8,7 @@
  * paths, kprobes on the hrtimer interrupt path) would run before or
  * inside the code meant to stop it, on every CPU at once: refused. The
  * runtime's own functions are NOKPROBE_SYMBOL(), and no native program
- * starts while the stop machinery runs on a CPU (iu_cpu.blocked), so
+ * starts while the stop machinery runs on a CPU (iu_level, blocked), so
  * what that machinery calls is covered too.
  */
 #include <linux/bpf.h>

@@ -43,6 +43,7 @@ struct iu_load {
 	struct bpf_iu_image *iu;
 	char entry_name[IU_NAME_LEN];
 	unsigned int nstubs;
+	u32 clobbers;			/* IU_REG_*: saved by the entry stub */
 	u16 helper_stub[__BPF_FUNC_MAX_ID];	/* 1 + index of the helper's stub */
 };
 
@@ -143,12 +144,14 @@ static int iu_check_prov(struct iu_load *l)
 		if (p->magic != IU_PROV_MAGIC ||
 		    !memchr(p->toolchain, 0, IU_PROV_STR_LEN) ||
 		    !memchr(p->sdk, 0, IU_PROV_STR_LEN) ||
-		    !memchr(p->rustc, 0, IU_PROV_STR_LEN)) {
+		    !memchr(p->rustc, 0, IU_PROV_STR_LEN) ||
+		    (p->clobbers & ~IU_REG_ALL) || p->reserved) {
 			iu_log(l->log, ".iu.prov record malformed");
 			return -ENOEXEC;
 		}
 		policy = p->policy;
 	}
+	l->clobbers = p ? p->clobbers : IU_REG_ALL;
 	if (policy < min) {
 		iu_log(l->log,
 		       "image built under toolchain policy %u (%s), kernel.iu_min_policy is %u: rebuild it with iu build",
@@ -461,6 +464,7 @@ static int iu_alloc_image(struct iu_load *l)
 	iu->runs = alloc_percpu(u64);
 	if (!iu->runs)
 		return -ENOMEM;
+	iu_runtime_image_init(iu);
 	memset(iu->alloc, 0, iu->alloc_size);
 	iu->base = iu->alloc + PAGE_SIZE;
 	for (i = 0; i < l->elf.nseg; i++) {
@@ -562,7 +566,7 @@ ref:
 }
 
 /* Every helper is called through a stub in the stub page, one per helper id. */
-#define IU_HELPER_STUBS		64
+#define IU_HELPER_STUBS		IU_ARCH_STUBS
 
 static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 *val)
 {
@@ -796,21 +800,18 @@ static void iu_write_maps(struct iu_load *l)
 }
 
 /*
- * The stub page holds bpf_func, which calls iu_dispatch, and the thunk,
- * which jumps to the entry; from IU_HELPER_STUBS on the helper stubs.
+ * The stub page holds bpf_func, the entry stub, and the slow path's
+ * thunk, which jumps to the entry; from IU_HELPER_STUBS on the helper stubs.
  */
 static int iu_emit_stubs(struct iu_load *l)
 {
-	unsigned long dispatch = (unsigned long)iu_dispatch;
+	int ret = iu_arch_emit_entry(l->iu, l->prog, l->clobbers);
 
-	/* a plain address for objtool: no folded "iu_dispatch - N" */
-	OPTIMIZER_HIDE_VAR(dispatch);
-	if (iu_arch_emit_entry(l->iu->alloc, l->prog, dispatch, l->iu->entry,
-			       &l->iu->thunk)) {
+	if (ret == -EFAULT)
+		iu_log(l->log, "per-CPU data out of reach of a %%gs displacement");
+	else if (ret)
 		iu_log(l->log, "image memory out of rel32 range of the kernel");
-		return -ENOMEM;
-	}
-	return 0;
+	return ret;
 }
 
 static int iu_entry_and_stubs(struct iu_load *l)

@@ -2,13 +2,14 @@
 /*
  * Inner Unikernels: runtime of native programs.
  *
- * - iu_dispatch(): every invocation of a native program goes through it
- *   (bpf_func is a per-program stub "endbr64; movabs $prog, %rsi;
- *   jmp iu_dispatch"). It takes the nesting level of the CPU (task,
- *   softirq, hardirq, NMI), refuses recursion of a program on one CPU,
- *   and calls the program on the level's own stack through iu_call()
- *   (arch/x86/net/iu_entry.S). After the program, it releases what the
- *   invocation still holds.
+ * - Every invocation of a native program enters at its entry stub
+ *   (bpf_func, arch/x86/net/iu_arch.c), which runs the common case itself:
+ *   the first native invocation on the CPU, with interrupts on, on the
+ *   level 0 stack. The rest comes to iu_dispatch_slow(), which takes the
+ *   nesting level (task, softirq, hardirq, NMI), refuses recursion of a
+ *   program on one CPU, and calls the program on the level's own stack
+ *   through iu_call() (arch/x86/net/iu_entry.S). After the program, what
+ *   the invocation still holds is released.
  * - iu_panic() and iu_fault(): a panic, a stop by the watchdog and a
  *   stack overflow are logged rate-limited, counted, and unwound to the
  *   dispatcher, which returns the hook's default.
@@ -18,6 +19,7 @@
  */
 #include <linux/bpf.h>
 #include <linux/filter.h>
+#include <linux/irq_work.h>
 #include <linux/kasan.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
@@ -31,6 +33,7 @@
 #include "iu.h"
 
 DEFINE_PER_CPU(struct iu_cpu, iu_cpu);
+DEFINE_PER_CPU(union iu_level, iu_level) = { .word = IU_LEVEL_INIT };
 DEFINE_PER_CPU(u8, iu_stop_pending);
 static DEFINE_RATELIMIT_STATE(iu_fault_rs, 5 * HZ, 10);
 static bool iu_stacks_ready;
@@ -122,31 +125,71 @@ static notrace void iu_release(struct iu_frame *f)
 }
 NOKPROBE_SYMBOL(iu_release);
 
-notrace unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
+/* Leave level @d, taken by the entry stub. */
+static notrace void iu_level_put(unsigned int d)
+{
+	if (d == 1)
+		this_cpu_add(iu_level.word, IU_LEVEL_EXIT0);
+	else
+		this_cpu_dec(iu_level.low);
+}
+NOKPROBE_SYMBOL(iu_level_put);
+
+/* Refused by the stub (disabled): count it and return the hook's default. */
+notrace unsigned int iu_dispatch_refused(const void *ctx, const struct bpf_prog *prog)
+{
+	this_cpu_dec(iu_level.low);
+	bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
+	return prog->aux->iu_image->hook_default;
+}
+NOKPROBE_SYMBOL(iu_dispatch_refused);
+
+/* Is @prog running in a frame below level @d of CPU @c? */
+static notrace bool iu_recursion(const struct iu_cpu *c, unsigned int d,
+				 const struct bpf_prog *prog)
+{
+	unsigned long ret;
+	unsigned int i;
+
+	for (i = 0; i < d; i++) {
+		if (READ_ONCE(c->frame[i].prog) == prog)
+			return true;
+		if (i)
+			continue;
+		/* A program the stub called: by the stub page it returns to. */
+		ret = *(const unsigned long *)(c->frame[0].stack_top - 8);
+		if (!READ_ONCE(c->frame[0].prog) &&
+		    (ret & PAGE_MASK) == (unsigned long)prog->aux->iu_image->alloc)
+			return true;
+	}
+	return false;
+}
+NOKPROBE_SYMBOL(iu_recursion);
+
+/* From the entry stub, which has taken the level in iu_level. */
+notrace unsigned int iu_dispatch_slow(const void *ctx, const struct bpf_prog *prog)
 {
 	struct bpf_iu_image *img = prog->aux->iu_image;
+	u64 w = this_cpu_read(iu_level.word);
+	unsigned int d = iu_level_depth(w), ret;
 	bool irqoff = irqs_disabled();
 	struct iu_cpu *c;
 	struct iu_frame *f;
-	unsigned int d, i, ret;
 
 	BUILD_BUG_ON(offsetof(struct iu_frame, sp) != 0);
 	BUILD_BUG_ON(offsetof(struct iu_frame, stack_top) != 8);
 
 	preempt_disable();
-	/* One instruction on x86: safe against interrupts and NMIs. */
-	d = this_cpu_inc_return(iu_cpu.depth);
-	if (unlikely(d > IU_MAX_NEST || this_cpu_read(iu_cpu.blocked) ||
-		     READ_ONCE(img->disabled)))
+	if (unlikely(d > IU_MAX_NEST || iu_level_blocked(w) || READ_ONCE(img->disabled)))
 		goto miss;
 	c = this_cpu_ptr(&iu_cpu);
-	for (i = 0; i < d - 1; i++)
-		if (unlikely(c->frame[i].prog == prog))
-			goto miss;
+	if (unlikely(iu_recursion(c, d - 1, prog)))
+		goto miss;
 	if (unlikely(irqoff) && !iu_irqoff_admit(prog))
 		goto miss;
 	f = &c->frame[d - 1];
-	WRITE_ONCE(f->seq, f->seq + 1);
+	if (d > 1)
+		WRITE_ONCE(f->seq, f->seq + 1);
 	WRITE_ONCE(f->prog, prog);
 	this_cpu_inc(*img->runs);
 	ret = iu_call(ctx, img->thunk, f);
@@ -155,29 +198,104 @@ notrace unsigned int iu_dispatch(const void *ctx, const struct bpf_prog *prog)
 	WRITE_ONCE(f->prog, NULL);
 	if (unlikely(irqoff))
 		iu_irqoff_put();
-	this_cpu_dec(iu_cpu.depth);
+	iu_level_put(d);
 	preempt_enable();
 	return ret;
 miss:
-	this_cpu_dec(iu_cpu.depth);
+	this_cpu_dec(iu_level.low);
 	preempt_enable();
 	bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
 	return img->hook_default;
 }
-NOKPROBE_SYMBOL(iu_dispatch);
+NOKPROBE_SYMBOL(iu_dispatch_slow);
+
+/* From the stub's release path: the level 0 invocation held something. */
+notrace void iu_release_fast(void)
+{
+	struct iu_frame *f = this_cpu_ptr(&iu_cpu.frame[0]);
+
+	if (f->nres)
+		iu_release(f);
+}
+NOKPROBE_SYMBOL(iu_release_fast);
+
+/*
+ * A tracked helper recorded something in @f: a level 0 invocation the
+ * stub started returns through the stub's release path from now on.
+ */
+static notrace void iu_arm_release(struct iu_frame *f)
+{
+	const struct bpf_iu_image *img;
+	unsigned long *slot;
+
+	if (f != this_cpu_ptr(&iu_cpu.frame[0]) || READ_ONCE(f->prog))
+		return;
+	img = iu_frame_prog(f)->aux->iu_image;
+	slot = (unsigned long *)(f->stack_top - 8);
+	if (*slot == (unsigned long)img->fast_ret)
+		*slot = (unsigned long)img->fast_release;
+}
+NOKPROBE_SYMBOL(iu_arm_release);
 
 /* The innermost native program running on this CPU, or NULL. */
 static notrace struct iu_frame *iu_current(void)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
-	unsigned int d = READ_ONCE(c->depth);
+	unsigned int d = iu_depth();
 
-	if (WARN_ONCE(!d || d > IU_MAX_NEST || !c->frame[d - 1].prog,
-		      "iu: runtime call outside a native program"))
+	if (WARN_ONCE(!d || d > IU_MAX_NEST, "iu: runtime call outside a native program"))
 		return NULL;
 	return &c->frame[d - 1];
 }
 NOKPROBE_SYMBOL(iu_current);
+
+/*
+ * A disabled program's stubs refuse it: bit 63 of its run counter on a CPU
+ * sends that CPU's stub to iu_dispatch_refused(). Each CPU sets its own
+ * (the stub's increment is not atomic against other CPUs): the faulting
+ * one at once, the others from a work item.
+ */
+#define IU_RUNS_GATE	BIT_ULL(63)
+
+static const struct bpf_prog *iu_image_prog(const struct bpf_iu_image *img)
+{
+	return *(const struct bpf_prog * const *)(img->alloc + IU_STUB_PROG);
+}
+
+static void iu_gate_local(void *arg)
+{
+	struct bpf_iu_image *img = arg;
+
+	this_cpu_or(*img->runs, IU_RUNS_GATE);
+}
+
+static void iu_gate_work(struct work_struct *work)
+{
+	struct bpf_iu_image *img = container_of(work, struct bpf_iu_image, gate_work);
+
+	on_each_cpu(iu_gate_local, img, 1);
+	bpf_prog_put((struct bpf_prog *)iu_image_prog(img));
+}
+
+static void iu_gate_irq_work(struct irq_work *work)
+{
+	schedule_work(&container_of(work, struct bpf_iu_image, gate_irq_work)->gate_work);
+}
+
+static notrace void iu_gate(struct bpf_iu_image *img)
+{
+	iu_gate_local(img);
+	/* The work holds a reference; a program already going away needs none. */
+	if (!IS_ERR(bpf_prog_inc_not_zero((struct bpf_prog *)iu_image_prog(img))))
+		irq_work_queue(&img->gate_irq_work);
+}
+NOKPROBE_SYMBOL(iu_gate);
+
+void iu_runtime_image_init(struct bpf_iu_image *img)
+{
+	init_irq_work(&img->gate_irq_work, iu_gate_irq_work);
+	INIT_WORK(&img->gate_work, iu_gate_work);
+}
 
 /*
  * Leave the program: count the fault against the repeat-offender limit
@@ -185,19 +303,26 @@ NOKPROBE_SYMBOL(iu_current);
  */
 static notrace void __noreturn iu_leave(struct iu_frame *f)
 {
-	const struct bpf_prog *prog = f->prog;
+	const struct bpf_prog *prog = iu_frame_prog(f);
 	struct bpf_iu_image *img = prog->aux->iu_image;
 	u64 faults = atomic64_inc_return(&img->faults);
 	unsigned int limit = READ_ONCE(iu_fault_limit);
 
-	if (limit && faults >= limit && !xchg(&img->disabled, 1))
+	if (limit && faults >= limit && !xchg(&img->disabled, 1)) {
 		pr_err("iu: program %s (id %u) disabled after %llu faults\n",
 		       prog->aux->name, prog->aux->id, faults);
+		iu_gate(img);
+	}
 	WRITE_ONCE(f->stop_seq, 0);
+	if (f->nres)
+		iu_release(f);
 	/* Instrumented helpers may have left poisoned frames behind. */
 	kasan_unpoison_range((void *)(f->stack_top - IU_STACK_SIZE), IU_STACK_SIZE);
-	this_cpu_dec(iu_cpu.blocked);
-	iu_unwind(&f->sp, img->hook_default);
+	iu_unblock();
+	if (!READ_ONCE(f->prog))
+		iu_unwind_to(f->sp, img->hook_default, img->fast_unwind);
+	else
+		iu_unwind(&f->sp, img->hook_default);
 	BUG();
 }
 NOKPROBE_SYMBOL(iu_leave);
@@ -211,8 +336,8 @@ notrace void __noreturn iu_fault(enum iu_fault_kind why)
 	if (!f)
 		BUG();
 	/* Nothing the log lines below call may start a native program. */
-	this_cpu_inc(iu_cpu.blocked);
-	prog = f->prog;
+	iu_block();
+	prog = iu_frame_prog(f);
 	img = prog->aux->iu_image;
 	if (why == IU_FAULT_STOP) {
 		atomic64_inc(&img->stops);
@@ -231,11 +356,11 @@ NOKPROBE_SYMBOL(iu_fault);
 
 static notrace void __noreturn iu_panic_msg(struct iu_frame *f, const char *fmt, ...)
 {
-	const struct bpf_prog *prog = f->prog;
+	const struct bpf_prog *prog = iu_frame_prog(f);
 	struct va_format vaf;
 	va_list args;
 
-	this_cpu_inc(iu_cpu.blocked);
+	iu_block();
 	atomic64_inc(&prog->aux->iu_image->panics);
 	if (__ratelimit(&iu_fault_rs)) {
 		va_start(args, fmt);
@@ -286,14 +411,15 @@ void *iu_runtime_denied_helper(void)
 notrace u64 iu_helper_returned(u64 ret)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
-	unsigned int d = READ_ONCE(c->depth);
+	u64 w = this_cpu_read(iu_level.word);
+	unsigned int d = iu_level_depth(w);
 
 	if (!d || d > IU_MAX_NEST)
 		return ret;
-	if (iu_frame_stop_wanted(&c->frame[d - 1]))
+	if (iu_frame_stop_wanted(c, w, d - 1))
 		iu_fault(IU_FAULT_STOP);
 	/* For a level below, the NMI handler does it once it runs again. */
-	if (!iu_stop_wanted(c, d))
+	if (!iu_stop_wanted(c, w, d))
 		this_cpu_write(iu_stop_pending, 0);
 	return ret;
 }
@@ -304,7 +430,7 @@ notrace void __noreturn iu_helper_under_lock(void)
 {
 	struct iu_frame *f = iu_current();
 
-	BUILD_BUG_ON(offsetof(struct iu_cpu, locks) != 6);
+	BUILD_BUG_ON(offsetof(struct iu_cpu, locks) != 1);
 	if (!f)
 		BUG();
 	iu_panic_msg(f, "called a helper while holding a bpf_spin_lock");
@@ -356,7 +482,8 @@ static notrace u64 iu_spin_lock(struct bpf_spin_lock *lock)
 		iu_panic_msg(f, "took a spin lock while every other CPU runs a native program with interrupts off");
 	local_irq_save(flags);
 	while (!arch_spin_trylock(l)) {
-		if (iu_frame_stop_wanted(f)) {
+		if (iu_frame_stop_wanted(this_cpu_ptr(&iu_cpu), this_cpu_read(iu_level.word),
+					 f - this_cpu_ptr(&iu_cpu.frame[0]))) {
 			local_irq_restore(flags);
 			iu_irqoff_put();
 			iu_fault(IU_FAULT_STOP);
@@ -366,6 +493,7 @@ static notrace u64 iu_spin_lock(struct bpf_spin_lock *lock)
 	this_cpu_inc(iu_cpu.locks);
 	f->res[f->nres++] = (struct iu_res){
 		.ptr = lock, .kind = IU_RES_SPIN_LOCK, .irq_flags = flags };
+	iu_arm_release(f);
 	return 0;
 }
 NOKPROBE_SYMBOL(iu_spin_lock);
@@ -396,9 +524,11 @@ static notrace u64 iu_ringbuf_reserve(struct bpf_map *map, u64 size, u64 flags)
 	if (!f || f->nres == IU_MAX_RES)
 		return 0;
 	p = bpf_ringbuf_reserve_proto.func((unsigned long)map, size, flags, 0, 0);
-	if (p)
+	if (p) {
 		f->res[f->nres++] = (struct iu_res){
 			.ptr = (void *)(unsigned long)p, .kind = IU_RES_RINGBUF };
+		iu_arm_release(f);
+	}
 	return p;
 }
 
@@ -496,7 +626,7 @@ void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
 	if (!img)
 		return;
 	for_each_possible_cpu(cpu)
-		runs += *per_cpu_ptr(img->runs, cpu);
+		runs += *per_cpu_ptr(img->runs, cpu) & ~IU_RUNS_GATE;
 	seq_printf(m,
 		   "iu_invocations:\t%llu\n"
 		   "iu_panics:\t%llu\n"
@@ -513,7 +643,8 @@ void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
 notrace bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info)
 {
 	struct iu_cpu *c = raw_cpu_ptr(&iu_cpu);
-	unsigned int d = min_t(unsigned int, READ_ONCE(c->depth), IU_MAX_NEST), l;
+	unsigned int d = min_t(unsigned int, iu_level_depth(raw_cpu_read(iu_level.word)),
+			       IU_MAX_NEST), l;
 
 	BUILD_BUG_ON(STACK_TYPE_BPF_IU_LAST - STACK_TYPE_BPF_IU + 1 != IU_MAX_NEST);
 	for (l = 0; l < d; l++) {

@@ -87,42 +87,45 @@ struct iu_watch {
 static DEFINE_PER_CPU(struct iu_watch, iu_watch);
 static atomic_t iu_watch_users;
 
-/* Was @regs taken in the text of the program of @f, on its stack? */
-notrace bool iu_in_program(const struct iu_frame *f, const struct bpf_prog *prog,
-			   struct pt_regs *regs)
+/*
+ * Was @regs taken in the text of the program of @f, on its stack? Below
+ * the top only: the program has been called, its frame names it.
+ */
+notrace bool iu_in_program(const struct iu_frame *f, struct pt_regs *regs)
 {
-	const struct bpf_iu_image *img = prog->aux->iu_image;
+	const struct bpf_iu_image *img;
 
-	return regs && !user_mode(regs) &&
-	       regs->ip >= img->text_start && regs->ip < img->text_end &&
-	       regs->sp >= f->stack_top - IU_STACK_SIZE - PAGE_SIZE &&
-	       regs->sp <= f->stack_top;
+	if (!regs || user_mode(regs) ||
+	    regs->sp < f->stack_top - IU_STACK_SIZE - PAGE_SIZE || regs->sp >= f->stack_top)
+		return false;
+	img = iu_frame_prog(f)->aux->iu_image;
+	return regs->ip >= img->text_start && regs->ip < img->text_end;
 }
 NOKPROBE_SYMBOL(iu_in_program);
 
 static notrace int __iu_nmi(struct pt_regs *regs)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
-	const struct bpf_prog *prog;
 	struct pt_regs *irq_regs;
 	struct iu_frame *f;
 	unsigned int d;
+	u64 w;
 
 	if (!READ_ONCE(c->nmi_pending))
 		return NMI_DONE;
 	WRITE_ONCE(c->nmi_pending, 0);
-	d = READ_ONCE(c->depth);
-	if (!iu_stop_wanted(c, d)) {
+	w = this_cpu_read(iu_level.word);
+	d = iu_level_depth(w);
+	if (!iu_stop_wanted(c, w, d)) {
 		this_cpu_write(iu_stop_pending, 0);
 		return NMI_HANDLED;
 	}
 	if (d > IU_MAX_NEST)
 		return NMI_HANDLED;
 	f = &c->frame[d - 1];
-	if (!iu_frame_stop_wanted(f))
+	if (!iu_frame_stop_wanted(c, w, d - 1))
 		return NMI_HANDLED;
-	prog = READ_ONCE(f->prog);
-	if (iu_in_program(f, prog, regs)) {
+	if (iu_in_program(f, regs)) {
 		iu_arch_nmi_return_to_stop(regs, f);
 		return NMI_HANDLED;
 	}
@@ -132,7 +135,7 @@ static notrace int __iu_nmi(struct pt_regs *regs)
 	 * together): that interrupt returns into the stop path instead.
 	 */
 	irq_regs = get_irq_regs();
-	if (iu_in_program(f, prog, irq_regs))
+	if (iu_in_program(f, irq_regs))
 		iu_arch_return_to_fault(irq_regs, f, IU_FAULT_STOP);
 	return NMI_HANDLED;
 }
@@ -143,9 +146,9 @@ static notrace int iu_nmi(unsigned int type, struct pt_regs *regs)
 {
 	int ret;
 
-	this_cpu_inc(iu_cpu.blocked);
+	iu_block();
 	ret = __iu_nmi(regs);
-	this_cpu_dec(iu_cpu.blocked);
+	iu_unblock();
 	return ret;
 }
 NOKPROBE_SYMBOL(iu_nmi);
@@ -154,7 +157,8 @@ static notrace void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, 
 {
 	u64 slack = min_t(u64, budget / 8, 100 * NSEC_PER_USEC);
 	struct iu_cpu *c = per_cpu_ptr(&iu_cpu, cpu);
-	unsigned int d = READ_ONCE(c->depth), l;
+	u64 lw = READ_ONCE(per_cpu(iu_level, cpu).word);
+	unsigned int d = iu_level_depth(lw), l;
 	bool kick = false;
 
 	if (w->buddy != cpu) {
@@ -163,9 +167,9 @@ static notrace void iu_watch_cpu(struct iu_watch *w, unsigned int cpu, u64 now, 
 	}
 	for (l = 0; l < IU_MAX_NEST; l++) {
 		struct iu_frame *f = &c->frame[l];
-		unsigned long seq = READ_ONCE(f->seq);
+		unsigned long seq = iu_frame_seq(c, lw, l);
 
-		if (l >= d || !READ_ONCE(f->prog)) {
+		if (l >= d) {
 			w->seq[l] = 0;
 			continue;
 		}
@@ -211,13 +215,13 @@ static notrace enum hrtimer_restart iu_watch_fn(struct hrtimer *t)
 
 	if (!atomic_read(&iu_watch_users))
 		return HRTIMER_NORESTART;
-	this_cpu_inc(iu_cpu.blocked);
+	iu_block();
 	buddy = cpumask_next(cpu, cpu_online_mask);
 	if (buddy >= nr_cpu_ids)
 		buddy = cpumask_first(cpu_online_mask);
 	iu_watch_cpu(w, buddy, ktime_get_ns(), budget);
 	hrtimer_forward_now(t, ns_to_ktime(iu_watch_period()));
-	this_cpu_dec(iu_cpu.blocked);
+	iu_unblock();
 	return HRTIMER_RESTART;
 }
 NOKPROBE_SYMBOL(iu_watch_fn);

@@ -10,6 +10,8 @@
 #include <linux/kprobes.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
+#include <asm/nospec-branch.h>
+#include <asm/processor-flags.h>
 #include <asm/special_insns.h>
 #include "../../../kernel/bpf/iu.h"
 
@@ -61,21 +63,203 @@ int iu_arch_emit_helper_stub(u8 *p, const void *fn, unsigned long call)
 	return end ? 0 : -ERANGE;
 }
 
-/*
- *   bpf_func: endbr64; movabs $prog, %rsi; jmp @dispatch
- *   thunk:    endbr64; jmp @entry
- * All are reached by indirect calls (IBT needs the endbr64); the program
- * itself is only ever reached by the direct jmp in the thunk.
- */
-int iu_arch_emit_entry(u8 *p, const struct bpf_prog *prog, unsigned long dispatch,
-		       const void *entry, void **thunk)
+/* jcc/jmp/call rel32 at @p to @target; NULL if it is out of range */
+static u8 *iu_emit_rel32(u8 *p, const u8 *op, unsigned int oplen, unsigned long target)
 {
-	p = iu_emit_jmp(iu_emit_movabs(iu_emit_endbr(p), 6, (unsigned long)prog), dispatch);
+	s64 rel = (s64)target - (s64)(unsigned long)(p + oplen + 4);
+
+	if (rel != (s32)rel)
+		return NULL;
+	memcpy(p, op, oplen);
+	put_unaligned((s32)rel, (s32 *)(p + oplen));
+	return p + oplen + 4;
+}
+
+/* @op with a %gs:@addr memory operand (ModRM mod 00, SIB "disp32, no base") */
+static u8 *iu_emit_gs(u8 *p, const u8 *op, unsigned int oplen, u8 reg, unsigned long addr)
+{
+	*p++ = 0x65;
+	memcpy(p, op, oplen);
+	p += oplen;
+	*p++ = (reg << 3) | 4;
+	*p++ = 0x25;
+	put_unaligned((s32)addr, (s32 *)p);
+	return p + 4;
+}
+
+static u8 *iu_emit_ret(u8 *p)
+{
+	if (cpu_feature_enabled(X86_FEATURE_RETHUNK))
+		return iu_emit_rel32(p, (const u8 []){ 0xe9 }, 1,
+				     (unsigned long)x86_return_thunk);
+	*p++ = 0xc3;
+	*p++ = 0xcc;
+	return p;
+}
+
+/* A %gs operand is a signed 32-bit displacement. */
+static bool iu_gs_reachable(unsigned long addr)
+{
+	return (long)addr == (s32)addr;
+}
+
+enum { IU_L_SLOW, IU_L_IRQOFF, IU_L_GATED, IU_L_RET, IU_REL_LABELS };
+
+/*
+ * bpf_func, the entry stub of one program. The common case, the only
+ * native invocation on the CPU with interrupts on, runs straight through:
+ *
+ *	endbr64
+ *	addw	$1, %gs:iu_level		take level 0 (ZF: it was free)
+ *	jnz	slow
+ *	pushfq
+ *	testb	$X86_EFLAGS_IF >> 8, 1(%rsp)
+ *	jz	irqoff
+ *	movabs	$runs, %rax
+ *	incq	%gs:(%rax)			count it; bit 63: disabled
+ *	js	gated
+ *	pushq	(the callee-saved registers in @clobbers)
+ *	movq	%rsp, %gs:frame[0].sp
+ *	movq	%gs:frame[0].stack_top, %rsp
+ *	call	entry + 4			(past its endbr64)
+ * ret:	movq	%gs:frame[0].sp, %rsp
+ * resume:
+ *	popq	(the same, in reverse)
+ *	addq	$IU_LEVEL_EXIT0, %gs:iu_level	leave level 0, next sequence
+ *	popq	%rcx
+ *	ret
+ *
+ * Everything else (nesting, recursion, interrupts off, blocked, disabled)
+ * goes to iu_dispatch_slow() with level taken. Before the stack switch the
+ * stub pushes the callee-saved registers the image's code uses (@clobbers,
+ * found by the toolchain, signed), and pops them after "resume": a stop
+ * or panic at level 0 resumes there with %rsp from frame[0].sp.
+ * The tracked helpers point the return address at "release" once the
+ * invocation holds something. The thunk, at IU_ARCH_THUNK, is the slow
+ * path's indirect call target.
+ */
+#define IU_ARCH_THUNK	224
+
+/* push/pop of the IU_REG_* registers: rbx, rbp, r12-r15 */
+static const u8 iu_reg_num[] = { 3, 5, 12, 13, 14, 15 };
+
+static u8 *iu_emit_push_pop(u8 *p, u32 clobbers, bool pop)
+{
+	unsigned int n = ARRAY_SIZE(iu_reg_num), i, k, r;
+
+	for (i = 0; i < n; i++) {
+		k = pop ? n - 1 - i : i;
+		if (!(clobbers & BIT(k)))
+			continue;
+		r = iu_reg_num[k];
+		if (r >= 8)
+			*p++ = 0x41;
+		*p++ = (pop ? 0x58 : 0x50) + (r & 7);
+	}
+	return p;
+}
+
+int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u32 clobbers)
+{
+	unsigned long level = (unsigned long)&iu_level;
+	unsigned long sp0 = (unsigned long)&iu_cpu + offsetof(struct iu_cpu, frame[0].sp);
+	unsigned long top0 = (unsigned long)&iu_cpu +
+			     offsetof(struct iu_cpu, frame[0].stack_top);
+	unsigned long slow = (unsigned long)iu_dispatch_slow;
+	unsigned long refused = (unsigned long)iu_dispatch_refused;
+	unsigned long release = (unsigned long)iu_release_fast;
+	u8 *start = img->alloc, *p = start, *fix[IU_REL_LABELS] = {}, *at[IU_REL_LABELS];
+	const void *resume;
+	unsigned int i;
+
+	BUILD_BUG_ON(IU_ARCH_THUNK + 16 > IU_STUB_PROG);
+	BUILD_BUG_ON(IU_STUB_PROG + 8 > IU_ARCH_STUBS);
+	/* objtool: plain addresses, no folded "sym - N" */
+	OPTIMIZER_HIDE_VAR(slow);
+	OPTIMIZER_HIDE_VAR(refused);
+	OPTIMIZER_HIDE_VAR(release);
+	if (!iu_gs_reachable(level) || !iu_gs_reachable(top0))
+		return -EFAULT;
+
+	p = iu_emit_endbr(p);
+	p = iu_emit_gs(p, (const u8 []){ 0x66, 0x83 }, 2, 0, level);
+	*p++ = 1;
+	fix[IU_L_SLOW] = p;
+	p = iu_emit_rel32(p, (const u8 []){ 0x0f, 0x85 }, 2, (unsigned long)p);
+	*p++ = 0x9c;						/* pushfq */
+	memcpy(p, (const u8 []){ 0xf6, 0x44, 0x24, 0x01, X86_EFLAGS_IF >> 8 }, 5);
+	p += 5;
+	fix[IU_L_IRQOFF] = p;
+	p = iu_emit_rel32(p, (const u8 []){ 0x0f, 0x84 }, 2, (unsigned long)p);
+	p = iu_emit_movabs(p, 0, (unsigned long)img->runs);
+	memcpy(p, (const u8 []){ 0x65, 0x48, 0xff, 0x00 }, 4);	/* incq %gs:(%rax) */
+	p += 4;
+	fix[IU_L_GATED] = p;
+	p = iu_emit_rel32(p, (const u8 []){ 0x0f, 0x88 }, 2, (unsigned long)p);
+	p = iu_emit_push_pop(p, clobbers, false);
+	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x89 }, 2, 4, sp0);
+	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x8b }, 2, 4, top0);
+	p = iu_emit_rel32(p, (const u8 []){ 0xe8 }, 1, (unsigned long)img->entry + 4);
 	if (!p)
 		return -ERANGE;
-	p = PTR_ALIGN(p, 16);
-	*thunk = p;
-	return iu_emit_jmp(iu_emit_endbr(p), (unsigned long)entry) ? 0 : -ERANGE;
+	img->fast_ret = p;
+	at[IU_L_RET] = p;
+	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x8b }, 2, 4, sp0);
+	resume = p;
+	p = iu_emit_push_pop(p, clobbers, true);
+	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x81 }, 2, 0, level);
+	put_unaligned((s32)IU_LEVEL_EXIT0, (s32 *)p);
+	p += 4;
+	*p++ = 0x59;						/* popq %rcx */
+	p = iu_emit_ret(p);
+
+	at[IU_L_IRQOFF] = p;
+	*p++ = 0x59;
+	at[IU_L_SLOW] = p;
+	p = iu_emit_movabs(p, 6, (unsigned long)prog);
+	p = iu_emit_jmp(p, slow);
+	if (!p)
+		return -ERANGE;
+
+	at[IU_L_GATED] = p;
+	memcpy(p, (const u8 []){ 0x65, 0x48, 0xff, 0x08 }, 4);	/* decq %gs:(%rax) */
+	p += 4;
+	*p++ = 0x59;
+	p = iu_emit_movabs(p, 6, (unsigned long)prog);
+	p = iu_emit_jmp(p, refused);
+	if (!p)
+		return -ERANGE;
+
+	/* release: %rsp is at the stack top; keep the return address above it */
+	img->fast_release = p;
+	memcpy(p, (const u8 []){ 0x48, 0x83, 0xec, 0x20,	/* subq $32, %rsp */
+				 0x48, 0x89, 0x04, 0x24 }, 8);	/* movq %rax, (%rsp) */
+	p += 8;
+	p = iu_emit_rel32(p, (const u8 []){ 0xe8 }, 1, release);
+	if (!p)
+		return -ERANGE;
+	memcpy(p, (const u8 []){ 0x48, 0x8b, 0x04, 0x24 }, 4);	/* movq (%rsp), %rax */
+	p += 4;
+	p = iu_emit_rel32(p, (const u8 []){ 0xe9 }, 1, (unsigned long)at[IU_L_RET]);
+
+	/* iu_unwind_to() jumps here, an indirect branch */
+	img->fast_unwind = p;
+	p = iu_emit_endbr(p);
+	p = iu_emit_rel32(p, (const u8 []){ 0xe9 }, 1, (unsigned long)resume);
+	if (!p || p > start + IU_ARCH_THUNK)
+		return -E2BIG;
+
+	/* the forward jcc: their rel32 follows two opcode bytes */
+	for (i = 0; i < IU_REL_LABELS; i++)
+		if (fix[i])
+			put_unaligned((s32)(at[i] - (fix[i] + 6)), (s32 *)(fix[i] + 2));
+
+	p = start + IU_ARCH_THUNK;
+	img->thunk = p;
+	if (!iu_emit_jmp(iu_emit_endbr(p), (unsigned long)img->entry))
+		return -ERANGE;
+	put_unaligned((unsigned long)prog, (unsigned long *)(start + IU_STUB_PROG));
+	return 0;
 }
 
 enum iu_reloc iu_arch_reloc(u32 type)
@@ -98,7 +282,8 @@ notrace void iu_arch_return_to_fault(struct pt_regs *regs, const struct iu_frame
 				     enum iu_fault_kind why)
 {
 	regs->ip = (unsigned long)iu_fault_entry;
-	regs->sp = f->stack_top;
+	/* the program's return address at the top names a level 0 program */
+	regs->sp = f->stack_top - 16;
 	regs->di = why;
 }
 NOKPROBE_SYMBOL(iu_arch_return_to_fault);
@@ -129,19 +314,17 @@ NOKPROBE_SYMBOL(iu_arch_nmi_return_to_stop);
 notrace bool bpf_iu_fixup_double_fault(struct pt_regs *regs)
 {
 	struct iu_cpu *c = this_cpu_ptr(&iu_cpu);
-	unsigned int d = READ_ONCE(c->depth);
+	unsigned int d = iu_depth();
 	unsigned long addr = read_cr2(), base;
-	const struct bpf_prog *prog;
 	struct iu_frame *f;
 
 	if (!d || d > IU_MAX_NEST)
 		return false;
 	f = &c->frame[d - 1];
-	prog = READ_ONCE(f->prog);
 	base = f->stack_top - IU_STACK_SIZE;
 	/* A push or stack probe of program code into the page below its stack. */
-	if (!prog || addr < base - PAGE_SIZE || addr >= base ||
-	    regs->sp > base + PAGE_SIZE || !iu_in_program(f, prog, regs))
+	if (addr < base - PAGE_SIZE || addr >= base ||
+	    regs->sp > base + PAGE_SIZE || !iu_in_program(f, regs))
 		return false;
 	iu_arch_return_to_fault(regs, f, IU_FAULT_OVERFLOW);
 	return true;

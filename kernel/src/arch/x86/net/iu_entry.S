@@ -19,8 +19,8 @@
  * soon as the helper is done.
  *
  * iu_fault_entry() is where the NMI and double-fault handlers send a
- * program that has to stop, with %rsp at the top of its stack and the
- * reason in %edi.
+ * program that has to stop, with %rsp 16 bytes below the top of its stack
+ * (above it, the program's return address) and the reason in %edi.
  *
  * None of them may be probed: a program there would run inside the path
  * that is meant to stop programs.
@@ -36,7 +36,7 @@
 #define IU_FAULT_OVERFLOW	2
 #define IU_FRAME_SP		0
 #define IU_FRAME_STACK_TOP	8
-#define IU_CPU_LOCKS		6
+#define IU_CPU_LOCKS		1
 
 	.text
 
@@ -88,6 +88,20 @@ SYM_CODE_END(iu_unwind)
 _ASM_NOKPROBE(iu_unwind)
 
 /*
+ * void iu_unwind_to(unsigned long sp, unsigned int ret, const void *ip), no
+ * return: the same for a level 0 invocation the entry stub started; @ip is
+ * where the stub resumes with %rsp as it saved it.
+ */
+SYM_CODE_START(iu_unwind_to)
+	UNWIND_HINT_UNDEFINED
+	ANNOTATE_NOENDBR
+	movq	%rdi, %rsp
+	movl	%esi, %eax
+	JMP_NOSPEC rdx
+SYM_CODE_END(iu_unwind_to)
+_ASM_NOKPROBE(iu_unwind_to)
+
+/*
  * Called at every function entry of a program: stop it before it reaches
  * the reserve, or when the watchdog wants it stopped.
  */
@@ -116,7 +130,7 @@ SYM_CODE_START_LOCAL(iu_fault_on_stack_top)
 	UNWIND_HINT_UNDEFINED
 	movq	%rsp, %rax
 	orq	$(IU_STACK_SIZE - 1), %rax
-	leaq	1(%rax), %rsp
+	leaq	-15(%rax), %rsp		/* top - 16: keep the return address */
 	call	iu_fault
 	int3
 SYM_CODE_END(iu_fault_on_stack_top)
@@ -153,8 +167,8 @@ SYM_FUNC_END(iu_helper_call_locked)
 _ASM_NOKPROBE(iu_helper_call_locked)
 
 /*
- * Reached by the iret of the NMI or double-fault handler, which set %rsp to
- * the top of the program's stack and %edi to the reason.
+ * Reached by the iret of the NMI or double-fault handler, which set %rsp
+ * near the top of the program's stack and %edi to the reason.
  */
 SYM_CODE_START(iu_fault_entry)
 	UNWIND_HINT_UNDEFINED

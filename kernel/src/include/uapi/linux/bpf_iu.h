@@ -57,13 +57,23 @@ struct iu_map_def {
 #define IU_MAP_F_SPIN_LOCK	(1U << 0)
 
 /*
- * .iu.prov: who built the image. The kernel refuses images whose policy
- * is older than kernel.iu_min_policy; images without the record count
- * as policy 0.
+ * .iu.prov: who built the image, and what the toolchain found in its code.
+ * The kernel refuses images whose policy is older than
+ * kernel.iu_min_policy; images without the record count as policy 0.
+ * clobbers: the callee-saved registers the image's code uses (IU_REG_*),
+ * which the entry stub saves so that a stopped program can be left.
  */
 #define IU_PROV_MAGIC		0x56505549	/* "IUPV" */
-#define IU_POLICY_VERSION	2
+#define IU_POLICY_VERSION	3
 #define IU_PROV_STR_LEN		32
+
+#define IU_REG_RBX		(1U << 0)
+#define IU_REG_RBP		(1U << 1)
+#define IU_REG_R12		(1U << 2)
+#define IU_REG_R13		(1U << 3)
+#define IU_REG_R14		(1U << 4)
+#define IU_REG_R15		(1U << 5)
+#define IU_REG_ALL		0x3fU
 
 struct iu_prov {
 	__u32	magic;
@@ -71,6 +81,8 @@ struct iu_prov {
 	char	toolchain[IU_PROV_STR_LEN];
 	char	sdk[IU_PROV_STR_LEN];
 	char	rustc[IU_PROV_STR_LEN];
+	__u32	clobbers;		/* IU_REG_* */
+	__u32	reserved;		/* must be 0 */
 };
 
 /*
