@@ -15,7 +15,7 @@ pub(crate) mod prog_def {
 
 /// `struct iu_map_def`
 pub(crate) mod map_def {
-    pub(crate) const SIZE: usize = 64;
+    pub(crate) const SIZE: usize = 88;
     pub(crate) const KPTR: usize = 0;
     pub(crate) const MAP_TYPE: usize = 8;
     pub(crate) const KEY_SIZE: usize = 12;
@@ -24,4 +24,8 @@ pub(crate) mod map_def {
     pub(crate) const MAP_FLAGS: usize = 24;
     pub(crate) const IU_FLAGS: usize = 28;
     pub(crate) const NAME: usize = 32;
+    pub(crate) const ELEMS: usize = 64;
+    pub(crate) const CPU_OFF: usize = 72;
+    pub(crate) const ELEM_SIZE: usize = 80;
+    pub(crate) const INDEX_MASK: usize = 84;
 }

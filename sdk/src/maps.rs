@@ -68,7 +68,8 @@ pub const BPF_F_WRONLY_PROG: u32 = 0x100;
 pub const IU_MAP_F_SPIN_LOCK: u32 = 1;
 
 /// `struct iu_map_def` of uapi/linux/bpf_iu.h (docs/IMAGE-FORMAT.md). Only the SDK's map
-/// kinds hold one (the kernel writes `kptr`), and no API hands out a reference to it.
+/// kinds hold one (the kernel writes `kptr`, and for arrays `elems` and `cpu_off`), and no
+/// API hands out a reference to it.
 #[repr(C, align(8))]
 pub(crate) struct MapDef {
     kptr: AtomicU64,
@@ -79,6 +80,10 @@ pub(crate) struct MapDef {
     map_flags: u32,
     iu_flags: u32,
     name: [u8; 32],
+    elems: AtomicU64,
+    cpu_off: AtomicU64,
+    elem_size: u32,
+    index_mask: u32,
 }
 
 // The layout of uapi/linux/bpf_iu.h, generated from the kernel's BTF.
@@ -94,7 +99,28 @@ const _: () = {
     assert!(offset_of!(MapDef, map_flags) == c::MAP_FLAGS);
     assert!(offset_of!(MapDef, iu_flags) == c::IU_FLAGS);
     assert!(offset_of!(MapDef, name) == c::NAME);
+    assert!(offset_of!(MapDef, elems) == c::ELEMS);
+    assert!(offset_of!(MapDef, cpu_off) == c::CPU_OFF);
+    assert!(offset_of!(MapDef, elem_size) == c::ELEM_SIZE);
+    assert!(offset_of!(MapDef, index_mask) == c::INDEX_MASK);
 };
+
+/// The element layout of the kernel's array maps (kernel/bpf/arraymap.c), which lookups
+/// compute addresses with: values `round_up(value_size, 8)` apart, and the index masked with
+/// `roundup_pow_of_two(max_entries) - 1` after the bounds check. The kernel checks both
+/// against the map at load and refuses the image if either differs.
+const fn array_layout(map_type: u32, value: usize, max: u32) -> (u32, u32) {
+    if map_type != map_type::ARRAY && map_type != map_type::PERCPU_ARRAY {
+        return (0, 0);
+    }
+    let elem = (value as u32).div_ceil(8) * 8;
+    let mask = if max <= 1 {
+        0
+    } else {
+        u32::MAX >> (max - 1).leading_zeros()
+    };
+    (elem, mask)
+}
 
 /// Copies `s` into a NUL-terminated fixed buffer; fails to compile if it does not fit.
 pub(crate) const fn fixed_name<const N: usize>(s: &str) -> [u8; N] {
@@ -147,6 +173,32 @@ const fn value_size<V>() -> usize {
     n
 }
 
+/// This CPU's per-CPU offset: a `%gs` read of the kernel's `this_cpu_off` at `cpu_off`.
+/// A program runs on one CPU from start to end (the runtime keeps it there), so the
+/// address it gives stays this CPU's element for the run.
+#[cfg(target_os = "none")]
+#[inline(always)]
+fn this_cpu_offset(cpu_off: u64) -> u64 {
+    let off: u64;
+    // SAFETY: cpu_off is the %gs offset of a u64 per-CPU variable (the kernel wrote it);
+    // the read has no other effect.
+    unsafe {
+        core::arch::asm!(
+            "mov {off}, qword ptr gs:[{at}]",
+            at = in(reg) cpu_off,
+            off = lateout(reg) off,
+            options(nostack, readonly, preserves_flags),
+        );
+    }
+    off
+}
+
+/// On the host (`iu test`) the kernel never publishes elements, so this is not reached.
+#[cfg(not(target_os = "none"))]
+fn this_cpu_offset(_cpu_off: u64) -> u64 {
+    unreachable!("per-CPU elements are only published by the kernel")
+}
+
 impl MapDef {
     const fn new(
         name: &str,
@@ -157,6 +209,7 @@ impl MapDef {
         flags: u32,
         iu_flags: u32,
     ) -> Self {
+        let (elem_size, index_mask) = array_layout(map_type, value, max);
         MapDef {
             kptr: AtomicU64::new(0),
             map_type,
@@ -166,6 +219,10 @@ impl MapDef {
             map_flags: flags,
             iu_flags,
             name: fixed_name::<32>(name),
+            elems: AtomicU64::new(0),
+            cpu_off: AtomicU64::new(0),
+            elem_size,
+            index_mask,
         }
     }
 
@@ -174,6 +231,41 @@ impl MapDef {
         #[cfg(not(target_os = "none"))]
         host_view::bind(self);
         self.kptr.load(Ordering::Relaxed) as *mut c_void
+    }
+
+    /// The element for `key` of a map of type `map_type` (a constant at every call site):
+    /// for arrays computed in place, as the verifier's inlined lookup does, once the kernel
+    /// has published where the elements are; otherwise `bpf_map_lookup_elem`.
+    /// `V` is the map's value type: its size gives the element size as a constant (the
+    /// record's `elem_size`, which the kernel checked, is the same number).
+    #[inline(always)]
+    fn lookup_as<V>(&self, map_type: u32, key: *const c_void) -> *mut c_void {
+        if map_type == map_type::ARRAY || map_type == map_type::PERCPU_ARRAY {
+            let elems = self.elems.load(Ordering::Relaxed);
+            if elems != 0 {
+                // SAFETY: array keys are 4 bytes (checked at compile time); key points to one.
+                let index = unsafe { core::ptr::read_unaligned(key as *const u32) };
+                let elem = array_layout(map_type, core::mem::size_of::<V>(), 1).0;
+                return self.array_elem(map_type, elems, elem, index);
+            }
+        }
+        self.lookup(key)
+    }
+
+    /// `elems` is the kernel's: for ARRAY the first of `max_entries` values `elem` bytes
+    /// apart, for PERCPU_ARRAY as many per-CPU pointers (both checked at load).
+    #[inline(always)]
+    fn array_elem(&self, map_type: u32, elems: u64, elem: u32, index: u32) -> *mut c_void {
+        if index >= self.max_entries {
+            return core::ptr::null_mut();
+        }
+        let i = (index & self.index_mask) as u64;
+        if map_type == map_type::ARRAY {
+            return (elems + i * elem as u64) as *mut c_void;
+        }
+        // SAFETY: i < max_entries, so the pointer read is inside the kernel's pptrs array.
+        let pcpu = unsafe { core::ptr::read((elems as *const u64).add(i as usize)) };
+        (pcpu.wrapping_add(this_cpu_offset(self.cpu_off.load(Ordering::Relaxed)))) as *mut c_void
     }
 
     fn lookup(&self, key: *const c_void) -> *mut c_void {
@@ -208,7 +300,7 @@ impl MapDef {
 }
 
 /// The SDK's map types: the only types `map!` places in `.iu.maps` (sealed). Each is a
-/// `#[repr(transparent)]` wrapper of the 64-byte record.
+/// `#[repr(transparent)]` wrapper of the record.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not one of the SDK's map types",
     label = "only iu::maps types (Hash, Array, RingBuf, ...) may be declared with map!"
@@ -366,12 +458,18 @@ macro_rules! common {
         impl<K: Pod, V: Pod> $name<K, V> {
             /// Copy of the value for `key` (for per-CPU maps: this CPU's copy).
             pub fn get(&self, key: &K) -> Option<V> {
-                get(self.def.lookup(key as *const K as *const c_void))
+                get(self
+                    .def
+                    .lookup_as::<V>($ty, key as *const K as *const c_void))
             }
 
             /// Overwrites the existing value for `key` in place; false if there is none.
             pub fn set(&self, key: &K, value: V) -> bool {
-                put(self.def.lookup(key as *const K as *const c_void), value)
+                put(
+                    self.def
+                        .lookup_as::<V>($ty, key as *const K as *const c_void),
+                    value,
+                )
             }
 
             /// `bpf_map_update_elem(key, value, flags)` ([`BPF_ANY`], ...); Err(-errno).
@@ -389,7 +487,12 @@ macro_rules! common {
         /// there is no value for `key`.
         impl<K: Pod, V: AtomicValue> $name<K, V> {
             fn rmw(&self, key: &K, op: AtomicOp, v: V) -> Option<V> {
-                rmw(self.def.lookup(key as *const K as *const c_void), op, v)
+                rmw(
+                    self.def
+                        .lookup_as::<V>($ty, key as *const K as *const c_void),
+                    op,
+                    v,
+                )
             }
 
             /// Adds `delta` (wrapping), as `__sync_fetch_and_add`: no update is lost when
@@ -422,7 +525,8 @@ macro_rules! common {
             /// `Ok(current)` if it did, `Err(actual)` if not; None if there is no value.
             pub fn compare_exchange(&self, key: &K, current: V, new: V) -> Option<Result<V, V>> {
                 cmpxchg(
-                    self.def.lookup(key as *const K as *const c_void),
+                    self.def
+                        .lookup_as::<V>($ty, key as *const K as *const c_void),
                     current,
                     new,
                 )

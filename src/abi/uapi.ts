@@ -646,6 +646,10 @@ export const StructOff = {
     map_flags: 24,
     iu_flags: 28,
     name: 32,
+    elems: 64,
+    cpu_off: 72,
+    elem_size: 80,
+    index_mask: 84,
   },
   iuProv: {
     magic: 0,
@@ -654,7 +658,7 @@ export const StructOff = {
     sdk: 40,
     rustc: 72,
     clobbers: 104,
-    reserved: 108,
+    stack: 108,
   },
 } as const;
 
@@ -667,6 +671,6 @@ export const Sizeof = {
   perf_event_attr: 136,
   bpf_iu_load_attr: 24,
   iu_prog_def: 256,
-  iu_map_def: 64,
+  iu_map_def: 88,
   iu_prov: 112,
 } as const;

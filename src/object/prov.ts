@@ -11,7 +11,7 @@
  *     char sdk[32];             "iu-sdk 0.1.0+1a2b3c4d"
  *     char rustc[32];           "rustc 1.96.0 (ac68faa20)"
  *     __u32 clobbers;           IU_REG_*: callee-saved registers the code uses
- *     __u32 reserved;           0
+ *     __u32 stack;              bytes of stack the code uses at most; 0: checked at run time
  *   };                          strings NUL-terminated and NUL-padded
  */
 
@@ -30,7 +30,8 @@ export const IU_PROV_STR_LEN = R.sdk - R.toolchain;
  * sandbox, dep-info, endbr64 or provenance); 2: compile sandbox, dep-info source check,
  * no links followed on output, `sdk-internal` rule, IBT (endbr64) checked; 3: the
  * callee-saved registers the code uses recorded (`clobbers`), which the kernel's entry
- * stub saves instead of all six.
+ * stub saves instead of all six, and the proven stack bound (`stack`) of code built
+ * without a stack check at every function entry.
  */
 export const IU_POLICY_VERSION = 3;
 
@@ -44,6 +45,8 @@ export interface Provenance {
   sdk: string;
   rustc: string;
   clobbers: number;
+  /** Proven stack bound in bytes; 0 if the code checks its stack at every function entry. */
+  stack: number;
 }
 
 const FIELDS = ["toolchain", "sdk", "rustc"] as const;
@@ -58,6 +61,7 @@ export function encodeProvenance(p: Provenance): Uint8Array {
   if (!Number.isInteger(p.clobbers) || p.clobbers & ~IU_REG_ALL || p.clobbers < 0)
     throw new Error(`provenance clobbers 0x${p.clobbers.toString(16)} has bits outside IU_REG_ALL`);
   dv.setUint32(R.clobbers, p.clobbers, true);
+  dv.setUint32(R.stack, p.stack, true);
   FIELDS.forEach((f) => {
     const b = new TextEncoder().encode(p[f]);
     if (b.length >= IU_PROV_STR_LEN || b.includes(0))
@@ -89,10 +93,11 @@ export function decodeProvenance(b: Uint8Array, problems: string[]): Provenance 
     sdk: "",
     rustc: "",
     clobbers: dv.getUint32(R.clobbers, true),
+    stack: dv.getUint32(R.stack, true),
   };
   let ok = true;
-  if (p.clobbers & ~IU_REG_ALL || dv.getUint32(R.reserved, true)) {
-    problems.push(`${IU_PROV_SECTION} clobbers has bits outside IU_REG_ALL, or reserved is not 0`);
+  if (p.clobbers & ~IU_REG_ALL) {
+    problems.push(`${IU_PROV_SECTION} clobbers has bits outside IU_REG_ALL`);
     ok = false;
   }
   FIELDS.forEach((f) => {

@@ -28,6 +28,7 @@ import { parseImage, type ImageSpec } from "../object/image.js";
 import { ElfFile } from "../object/elf.js";
 import { encodeProvenance, IU_PROV_SECTION, type Provenance } from "../object/prov.js";
 import { calleeSavedUse, disassemble } from "./regs.js";
+import { stackBound } from "./stack.js";
 import { ensureSigningKey, type SigningKey } from "./keys.js";
 import { signImage } from "./sign.js";
 import { linkImage } from "./link.js";
@@ -69,13 +70,20 @@ export const BASE_RUSTFLAGS = [
   "-Cdebuginfo=0",
   "-Zcf-protection=branch",
   "-Cjump-tables=false",
+  "-Zemit-stack-sizes",
 ];
 /**
- * Flags for the user crate only (`cargo rustc -- ...`): the safety policy, and a call of
- * `mcount` at every function entry, which the kernel binds to its stack check (recursion
- * and deep call chains stop like a panic instead of running off the program's stack).
+ * Flags for the user crate only (`cargo rustc -- ...`): the safety policy. `-Zemit-stack-sizes`
+ * (for every crate, above) gives each function's frame size to the stack bound
+ * (src/toolchain/stack.ts).
  */
-export const POLICY_RUSTFLAGS = ["-Funsafe_code", "-Zallow-features=", "-Zinstrument-mcount"];
+export const POLICY_RUSTFLAGS = ["-Funsafe_code", "-Zallow-features="];
+/**
+ * For code whose stack depth has no static bound (recursion, calls through pointers): a
+ * call of `mcount` at every function entry, which the kernel binds to its stack check, so
+ * that such code stops like a panic instead of running off the program's stack.
+ */
+export const STACK_CHECK_RUSTFLAGS = ["-Zinstrument-mcount"];
 
 export type Stage = "policy" | "compile" | "link" | "check" | "sign" | "write";
 
@@ -107,26 +115,29 @@ export interface BuildResult {
 export const sdkPath = (): string => join(repoRoot, "sdk");
 
 /**
- * Links, finds the callee-saved registers the code uses (src/toolchain/regs.ts) and links
- * again with them in the record; the record is data of a fixed size, so the code must come
- * out byte for byte the same, which is checked. Returns the record the image carries.
+ * Records what the code of the linked `elfPath` needs (the callee-saved registers it uses,
+ * src/toolchain/regs.ts, and its stack bound) and links again with that record; the record
+ * is data of a fixed size, so the rest must come out byte for byte the same, which is
+ * checked. Returns the record the image carries.
  */
-function linkWithClobbers(lib: string, stageDir: string, elfPath: string, first: Provenance): Provenance {
-  const link = (p: Provenance) =>
-    linkImage(lib, stageDir, elfPath, encodeProvenance(p), `iu_prov ${JSON.stringify(p)}`);
-  link(first);
-  const prov = { ...first, clobbers: calleeSavedUse(disassemble(elfPath)) };
-  if (prov.clobbers === first.clobbers) return prov;
+function relinkWithFindings(
+  lib: string,
+  stageDir: string,
+  elfPath: string,
+  first: Provenance,
+  stack: number,
+): Provenance {
+  const prov = { ...first, clobbers: calleeSavedUse(disassemble(elfPath)), stack };
+  if (prov.clobbers === first.clobbers && prov.stack === first.stack) return prov;
   const before = new Uint8Array(readFileSync(elfPath));
-  link(prov);
+  linkImage(lib, stageDir, elfPath, encodeProvenance(prov), `iu_prov ${JSON.stringify(prov)}`);
   const after = new Uint8Array(readFileSync(elfPath));
   const sec = new ElfFile(after).sections.find((s) => s.name === IU_PROV_SECTION);
   const differs =
     before.length !== after.length ||
     !sec ||
     before.some((b, i) => b !== after[i] && (i < sec.offset || i >= sec.offset + sec.size));
-  if (differs)
-    throw new IuError(`relinking ${elfPath} with its .iu.prov record changed more than the record`);
+  if (differs) throw new IuError(`relinking ${elfPath} with its .iu.prov record changed more than the record`);
   return prov;
 }
 
@@ -306,111 +317,129 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
   const manifestPath = join(stageDir, "Cargo.toml");
   if (!existsSync(manifestPath) || readFileSync(manifestPath, "utf8") !== manifestText)
     writeFileSync(manifestPath, manifestText);
-  const args = [
-    "rustc",
-    "--release",
-    "--offline",
-    "--target",
-    TARGET,
-    "-Zbuild-std=core",
-    "--lib",
-    "--crate-type",
-    "staticlib",
-    "--message-format=json",
-    "--manifest-path",
-    manifestPath,
-    "--",
-    ...POLICY_RUSTFLAGS,
-  ];
-  log(`cargo ${args.join(" ")}`);
-  const targetDir = cacheDir("rust", "target");
-  mkdirSync(targetDir, { recursive: true });
-  const r = runSandboxed(
-    CARGO,
-    args,
-    sandbox(crateDir, sdkDir, stageDir, [targetDir, stageDir], opts.key, 1_800_000),
-  );
-  const diags: Violation[] = [];
-  const errors: string[] = [];
-  let staticLib: string | null = null;
-  for (const line of r.stdout.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    const msg = JSON.parse(line) as {
-      reason: string;
-      target?: { name: string; kind: string[] };
-      message?: RustcDiagnostic;
-      filenames?: string[];
-    };
-    if (msg.reason === "compiler-artifact" && msg.target?.name === lib.name)
-      staticLib = msg.filenames?.find((f) => f.endsWith(".a")) ?? staticLib;
-    if (msg.reason !== "compiler-message" || !msg.message || msg.message.level !== "error") continue;
-    const d = msg.message;
-    const span = userSpan(d.spans.find((s) => s.is_primary) ?? d.spans[0], crateDir);
-    const outside = unreadableOutsideCrate(d, crateDir, stageDir);
-    if (outside) {
-      diags.push({
-        rule: "source-files",
-        file: span?.file_name ?? pkg.manifest_path,
-        line: span?.line_start ?? 0,
-        col: span?.column_start ?? 0,
-        detail:
-          `${outside} lies outside the crate` +
-          (/No such file or directory/.test(d.message) ? ", and the build sandbox does not show it" : "") +
-          ` (compiler: ${d.message})`,
-      });
-      continue;
+  /** Compiles the crate (with `extraFlags` for it alone) and checks what rustc read. */
+  const compile = (extraFlags: string[]): { libCopy: string; members: string[]; staticLib: string } => {
+    const args = [
+      "rustc",
+      "--release",
+      "--offline",
+      "--target",
+      TARGET,
+      "-Zbuild-std=core",
+      "--lib",
+      "--crate-type",
+      "staticlib",
+      "--message-format=json",
+      "--manifest-path",
+      manifestPath,
+      "--",
+      ...POLICY_RUSTFLAGS,
+      ...extraFlags,
+    ];
+    log(`cargo ${args.join(" ")}`);
+    const targetDir = cacheDir("rust", "target");
+    mkdirSync(targetDir, { recursive: true });
+    const r = runSandboxed(
+      CARGO,
+      args,
+      sandbox(crateDir, sdkDir, stageDir, [targetDir, stageDir], opts.key, 1_800_000),
+    );
+    const diags: Violation[] = [];
+    const errors: string[] = [];
+    let staticLib: string | null = null;
+    for (const line of r.stdout.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const msg = JSON.parse(line) as {
+        reason: string;
+        target?: { name: string; kind: string[] };
+        message?: RustcDiagnostic;
+        filenames?: string[];
+      };
+      if (msg.reason === "compiler-artifact" && msg.target?.name === lib.name)
+        staticLib = msg.filenames?.find((f) => f.endsWith(".a")) ?? staticLib;
+      if (msg.reason !== "compiler-message" || !msg.message || msg.message.level !== "error") continue;
+      const d = msg.message;
+      const span = userSpan(d.spans.find((s) => s.is_primary) ?? d.spans[0], crateDir);
+      const outside = unreadableOutsideCrate(d, crateDir, stageDir);
+      if (outside) {
+        diags.push({
+          rule: "source-files",
+          file: span?.file_name ?? pkg.manifest_path,
+          line: span?.line_start ?? 0,
+          col: span?.column_start ?? 0,
+          detail:
+            `${outside} lies outside the crate` +
+            (/No such file or directory/.test(d.message) ? ", and the build sandbox does not show it" : "") +
+            ` (compiler: ${d.message})`,
+        });
+        continue;
+      }
+      const rule = ruleForDiagnostic(d);
+      if (rule)
+        diags.push({
+          rule,
+          file: span?.file_name ?? pkg.manifest_path,
+          line: span?.line_start ?? 0,
+          col: span?.column_start ?? 0,
+          detail: `compiler: ${d.message}`,
+        });
+      else errors.push(d.rendered ?? d.message);
     }
-    const rule = ruleForDiagnostic(d);
-    if (rule)
-      diags.push({
-        rule,
-        file: span?.file_name ?? pkg.manifest_path,
-        line: span?.line_start ?? 0,
-        col: span?.column_start ?? 0,
-        detail: `compiler: ${d.message}`,
-      });
-    else errors.push(d.rendered ?? d.message);
-  }
-  if (diags.length) throw new PolicyError(diags);
-  if (r.status !== 0 || errors.length)
-    throw new IuError(
-      `compiling ${pkg.name} failed:\n${errors.join("\n") || r.stderr.trim()}\nFix the errors above and run iu build again.`,
-    );
-  if (!staticLib || !existsSync(staticLib))
-    throw new IuError(`cargo did not produce the static library for ${pkg.name}:\n${r.stderr.trim()}`);
+    if (diags.length) throw new PolicyError(diags);
+    if (r.status !== 0 || errors.length)
+      throw new IuError(
+        `compiling ${pkg.name} failed:\n${errors.join("\n") || r.stderr.trim()}\nFix the errors above and run iu build again.`,
+      );
+    if (!staticLib || !existsSync(staticLib))
+      throw new IuError(`cargo did not produce the static library for ${pkg.name}:\n${r.stderr.trim()}`);
 
-  // What the compiler read: rustc's dep-info of exactly the unit in this archive (its
-  // member names carry the unit's hash, as does the dep-info file's name).
-  const libCopy = join(stageDir, `lib${pkg.name}.a`);
-  copyFileSync(staticLib, libCopy);
-  const members = archiveMembers(new Uint8Array(readFileSync(libCopy)));
-  const crate = lib.name.replace(/-/g, "_");
-  const hash = members.map((m) => new RegExp(`^${crate}-([0-9a-f]+)\\.`).exec(m)?.[1]).find(Boolean);
-  const depFile = hash && join(targetDir, TARGET, "release", "deps", `${crate}-${hash}.d`);
-  if (!depFile || !existsSync(depFile))
-    throw new IuError(
-      `cargo did not leave rustc's dep-info for ${pkg.name} (${depFile || "no unit of the crate in the library"}); ` +
-        "the toolchain cannot tell which files the compiler read. Remove the build cache (" +
-        `${cacheDir("rust", "target")}) and build again.`,
-    );
-  if (!opts.skipDepInfoCheck) {
-    const read = checkDepInfo(
-      depFile,
-      crateDir,
-      scan.files,
-      lib.src_path,
-      stageDir,
-      secretInodes(secretDirs(opts.key)),
-    );
-    if (read.length) throw new PolicyError(read);
-  }
+    // What the compiler read: rustc's dep-info of exactly the unit in this archive (its
+    // member names carry the unit's hash, as does the dep-info file's name).
+    const libCopy = join(stageDir, `lib${pkg.name}.a`);
+    copyFileSync(staticLib, libCopy);
+    const members = archiveMembers(new Uint8Array(readFileSync(libCopy)));
+    const crate = lib.name.replace(/-/g, "_");
+    const hash = members.map((m) => new RegExp(`^${crate}-([0-9a-f]+)\\.`).exec(m)?.[1]).find(Boolean);
+    const depFile = hash && join(targetDir, TARGET, "release", "deps", `${crate}-${hash}.d`);
+    if (!depFile || !existsSync(depFile))
+      throw new IuError(
+        `cargo did not leave rustc's dep-info for ${pkg.name} (${depFile || "no unit of the crate in the library"}); ` +
+          "the toolchain cannot tell which files the compiler read. Remove the build cache (" +
+          `${cacheDir("rust", "target")}) and build again.`,
+      );
+    if (!opts.skipDepInfoCheck) {
+      const read = checkDepInfo(
+        depFile,
+        crateDir,
+        scan.files,
+        lib.src_path,
+        stageDir,
+        secretInodes(secretDirs(opts.key)),
+      );
+      if (read.length) throw new PolicyError(read);
+    }
+    return { libCopy, members, staticLib };
+  };
+  let unit = compile([]);
 
-  // 3. Check the link inputs, link with the toolchain's script, check the result.
+  // 3. Check the link inputs, link with the toolchain's script, check the result. Code
+  // whose stack depth cannot be bounded is built again with a check at every entry.
   stage("link");
   const elfPath = join(stageDir, `${pkg.name}.elf`);
-  const foreign = checkArchiveMembers(members, lib.name, staticLib);
-  if (foreign.length) throw new PolicyError(foreign);
-  const prov = linkWithClobbers(libCopy, stageDir, elfPath, buildProvenance(sdkDir, RUSTC));
+  const first = buildProvenance(sdkDir, RUSTC);
+  const linkUnit = (u: typeof unit): void => {
+    const foreign = checkArchiveMembers(u.members, lib.name, u.staticLib);
+    if (foreign.length) throw new PolicyError(foreign);
+    linkImage(u.libCopy, stageDir, elfPath, encodeProvenance(first), `iu_prov ${JSON.stringify(first)}`);
+  };
+  linkUnit(unit);
+  const bound = stackBound(new Uint8Array(readFileSync(elfPath)), disassemble(elfPath));
+  if (!bound.bounded) {
+    log(`stack depth not bounded: ${bound.reason}; building with a stack check at every function entry`);
+    unit = compile(STACK_CHECK_RUSTFLAGS);
+    linkUnit(unit);
+  }
+  const prov = relinkWithFindings(unit.libCopy, stageDir, elfPath, first, bound.bounded ? bound.bytes : 0);
   stage("check");
   const elf = new Uint8Array(readFileSync(elfPath));
   const spec = parseImage(elf);

@@ -65,7 +65,7 @@ export function rustcVersion(rustc: string): string {
   return fit(new TextEncoder().encode(withHash).length < IU_PROV_STR_LEN ? withHash : m[1]);
 }
 
-/** The record before the code is looked at: every callee-saved register counts as used. */
+/** The record before the code is looked at: every callee-saved register used, no stack bound. */
 export function buildProvenance(sdkDir: string, rustc: string): Provenance {
   return {
     policy: IU_POLICY_VERSION,
@@ -73,5 +73,6 @@ export function buildProvenance(sdkDir: string, rustc: string): Provenance {
     sdk: sdkVersion(sdkDir),
     rustc: rustcVersion(rustc),
     clobbers: IU_REG_ALL,
+    stack: 0,
   };
 }

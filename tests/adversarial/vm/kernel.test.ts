@@ -120,8 +120,8 @@ test("maps: map types without a safe SDK API and unknown record flags are refuse
 });
 
 test("provenance: images without .iu.prov or of an older policy are refused", { skip }, () => {
-  refused(adv("noprov"), /toolchain policy 0 \(no \.iu\.prov record\), kernel\.iu_min_policy is 2/);
-  refused(adv("policy1"), /toolchain policy 1 \(iu fixture\), kernel\.iu_min_policy is 2/);
+  refused(adv("noprov"), /toolchain policy 0 \(no \.iu\.prov record\), kernel\.iu_min_policy is 3/);
+  refused(adv("policy1"), /toolchain policy 1 \(iu fixture\), kernel\.iu_min_policy is 3/);
   const p = "/proc/sys/kernel/iu_min_policy";
   const old = readFileSync(p, "utf8");
   writeFileSync(p, "1\n");
@@ -130,6 +130,10 @@ test("provenance: images without .iu.prov or of an older policy are refused", { 
   } finally {
     writeFileSync(p, old);
   }
+});
+
+test("stack: code with neither a check at every function entry nor a signed stack bound is refused", { skip }, () => {
+  refused(adv("nostack"), /the image has no stack check \(mcount\) and no stack bound in \.iu\.prov/);
 });
 
 test("IBT: an entry or a code pointer in data without endbr64 is refused", { skip }, () => {

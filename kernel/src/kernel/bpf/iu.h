@@ -51,9 +51,10 @@ const char *iu_elf_sec_name(const struct iu_elf *e, const Elf64_Shdr *sh);
 /*
  * Every CPU has one stack per nesting level (task, softirq, hardirq, NMI),
  * IU_STACK_SIZE bytes aligned to their size, with an unmapped page below.
- * Program code keeps out of the lowest IU_STACK_RESERVE bytes (iu_mcount
- * checks at every function entry): helpers and interrupts that arrive
- * while a program runs use them.
+ * Program code keeps out of the lowest IU_STACK_RESERVE bytes: by a bound
+ * the toolchain proved and signed (.iu.prov stack), or, for code without
+ * one, by iu_mcount's check at every function entry. Helpers and
+ * interrupts that arrive while a program runs use them.
  */
 #define IU_STACK_SIZE		(32 * 1024)
 #define IU_STACK_RESERVE	(8 * 1024)
@@ -234,6 +235,7 @@ bool iu_arch_branch_target(const void *p, size_t avail);
 int iu_arch_emit_helper_stub(u8 *p, const void *fn, unsigned long call);
 int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u32 clobbers);
 enum iu_reloc iu_arch_reloc(u32 type);
+u64 iu_arch_cpu_off(void);
 void iu_arch_return_to_fault(struct pt_regs *regs, const struct iu_frame *f,
 			     enum iu_fault_kind why);
 void iu_arch_nmi_return_to_stop(struct pt_regs *regs, const struct iu_frame *f);

@@ -44,6 +44,8 @@ struct iu_load {
 	char entry_name[IU_NAME_LEN];
 	unsigned int nstubs;
 	u32 clobbers;			/* IU_REG_*: saved by the entry stub */
+	u32 stack;			/* proven stack bound, or 0 */
+	bool mcount;			/* imports the stack check */
 	u16 helper_stub[__BPF_FUNC_MAX_ID];	/* 1 + index of the helper's stub */
 };
 
@@ -145,13 +147,14 @@ static int iu_check_prov(struct iu_load *l)
 		    !memchr(p->toolchain, 0, IU_PROV_STR_LEN) ||
 		    !memchr(p->sdk, 0, IU_PROV_STR_LEN) ||
 		    !memchr(p->rustc, 0, IU_PROV_STR_LEN) ||
-		    (p->clobbers & ~IU_REG_ALL) || p->reserved) {
+		    (p->clobbers & ~IU_REG_ALL) || p->stack > IU_STACK_SIZE - IU_STACK_RESERVE) {
 			iu_log(l->log, ".iu.prov record malformed");
 			return -ENOEXEC;
 		}
 		policy = p->policy;
 	}
 	l->clobbers = p ? p->clobbers : IU_REG_ALL;
+	l->stack = p ? p->stack : 0;
 	if (policy < min) {
 		iu_log(l->log,
 		       "image built under toolchain policy %u (%s), kernel.iu_min_policy is %u: rebuild it with iu build",
@@ -309,6 +312,28 @@ static const char *iu_field_name(const struct btf_record *rec)
  * IU_MAP_F_SPIN_LOCK), frozen read-only maps are constants to eBPF
  * programs, and tracing programs take no spin locks.
  */
+static bool iu_array_type(u32 type)
+{
+	return type == BPF_MAP_TYPE_ARRAY || type == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+/* The element layout an image computes array addresses with is the map's. */
+static int iu_map_elems_ok(struct iu_load *l, const struct iu_map_def *d,
+			   struct bpf_map *map)
+{
+	const struct bpf_array *a = container_of(map, struct bpf_array, map);
+
+	if (!d->elem_size && !d->index_mask)
+		return 0;
+	if (!iu_array_type(map->map_type) || d->elem_size != a->elem_size ||
+	    d->index_mask != a->index_mask) {
+		iu_log(l->log, "map %s: element size %u and index mask %#x are not the map's",
+		       d->name, d->elem_size, d->index_mask);
+		return -EMEDIUMTYPE;
+	}
+	return 0;
+}
+
 static int iu_map_compatible(struct iu_load *l, const struct iu_map_def *d,
 			     struct bpf_map *map)
 {
@@ -350,7 +375,7 @@ static int iu_map_compatible(struct iu_load *l, const struct iu_map_def *d,
 		iu_log(l->log, "map %s: spin locks only in hash and array maps", d->name);
 		return -EACCES;
 	}
-	return 0;
+	return iu_map_elems_ok(l, d, map);
 }
 
 /* Is there a program in the image whose type may take spin locks? */
@@ -405,7 +430,7 @@ static int iu_get_maps(struct iu_load *l)
 		const struct iu_map_def *d = &defs[i];
 		struct bpf_map *map;
 
-		if (d->kptr || d->iu_flags & ~IU_MAP_F_ALL ||
+		if (d->kptr || d->iu_flags & ~IU_MAP_F_ALL || d->elems || d->cpu_off ||
 		    !memchr(d->name, 0, IU_MAP_NAME_LEN)) {
 			iu_log(l->log, ".iu.maps record %u malformed", i);
 			ret = -ENOEXEC;
@@ -674,6 +699,7 @@ static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
 	if (!strncmp(name, "iu_", 3) || !strcmp(name, "mcount")) {
 		addr = iu_runtime_lookup(name);
 		if (addr) {
+			l->mcount |= !strcmp(name, "mcount");
 			*val = (u64)(unsigned long)addr;
 			return 0;
 		}
@@ -795,8 +821,20 @@ static void iu_write_maps(struct iu_load *l)
 	if (!aux->used_map_cnt)
 		return;
 	defs = l->iu->base + e->maps->sh_addr;
-	for (i = 0; i < aux->used_map_cnt; i++)
-		defs[i].kptr = (u64)(unsigned long)aux->used_maps[i];
+	for (i = 0; i < aux->used_map_cnt; i++) {
+		struct bpf_map *map = aux->used_maps[i];
+		struct bpf_array *a = container_of(map, struct bpf_array, map);
+
+		defs[i].kptr = (u64)(unsigned long)map;
+		if (!defs[i].elem_size)
+			continue;
+		if (map->map_type == BPF_MAP_TYPE_ARRAY) {
+			defs[i].elems = (u64)(unsigned long)a->value;
+		} else {
+			defs[i].elems = (u64)(unsigned long)a->pptrs;
+			defs[i].cpu_off = iu_arch_cpu_off();
+		}
+	}
 }
 
 /*
@@ -926,6 +964,11 @@ static int iu_load_image(struct iu_load *l, bpfptr_t uattr)
 	ret = iu_relocate(l);
 	if (ret)
 		return ret;
+	/* Code without the check at every function entry needs a proven bound. */
+	if (!l->mcount && !l->stack) {
+		iu_log(l->log, "the image has no stack check (mcount) and no stack bound in .iu.prov");
+		return -ENOEXEC;
+	}
 	iu_write_maps(l);
 	ret = iu_entry_and_stubs(l);
 	if (ret)

@@ -262,6 +262,12 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	return 0;
 }
 
+/* For per-CPU array elements: a %gs read here gives this CPU's offset. */
+u64 iu_arch_cpu_off(void)
+{
+	return (unsigned long)&this_cpu_off;
+}
+
 enum iu_reloc iu_arch_reloc(u32 type)
 {
 	switch (type) {

@@ -41,7 +41,14 @@ struct iu_prog_def {
 	__u8	reserved[48];		/* must be 0 */
 };
 
-/* .iu.maps: one record per map; the kernel writes the map pointer in kptr */
+/*
+ * .iu.maps: one record per map; the kernel writes the map pointer in kptr.
+ * An image that computes array element addresses itself, as the verifier's
+ * inlined lookup does, gives an ARRAY or PERCPU_ARRAY map's elem_size and
+ * index_mask (the kernel checks them against the map); the kernel then
+ * writes elems (ARRAY: the first value; PERCPU_ARRAY: the per-CPU pointers)
+ * and, on x86, cpu_off (the %gs offset of this CPU's per-CPU offset).
+ */
 struct iu_map_def {
 	__u64	kptr;
 	__u32	map_type;		/* enum bpf_map_type */
@@ -51,6 +58,10 @@ struct iu_map_def {
 	__u32	map_flags;
 	__u32	iu_flags;		/* IU_MAP_F_* */
 	char	name[IU_MAP_NAME_LEN];
+	__u64	elems;			/* 0 in the file */
+	__u64	cpu_off;		/* 0 in the file */
+	__u32	elem_size;		/* or 0 */
+	__u32	index_mask;		/* or 0 */
 };
 
 /* The value begins with a struct bpf_spin_lock the program takes. */
@@ -62,6 +73,9 @@ struct iu_map_def {
  * kernel.iu_min_policy; images without the record count as policy 0.
  * clobbers: the callee-saved registers the image's code uses (IU_REG_*),
  * which the entry stub saves so that a stopped program can be left.
+ * stack: the most stack the code can use, proven by the toolchain for code
+ * built without a stack check at every function entry (mcount); 0 if the
+ * code has that check.
  */
 #define IU_PROV_MAGIC		0x56505549	/* "IUPV" */
 #define IU_POLICY_VERSION	3
@@ -82,7 +96,7 @@ struct iu_prov {
 	char	sdk[IU_PROV_STR_LEN];
 	char	rustc[IU_PROV_STR_LEN];
 	__u32	clobbers;		/* IU_REG_* */
-	__u32	reserved;		/* must be 0 */
+	__u32	stack;		/* bytes; 0: checked at run time */
 };
 
 /*
