@@ -472,6 +472,20 @@ macro_rules! common {
                 )
             }
 
+            /// Replaces the value for `key` with `f(value)` in place, with one lookup; false
+            /// if there is none. As `*v = f(*v)` on a looked-up pointer in eBPF, it is not
+            /// atomic: for a value other CPUs update, use [`fetch_add`](Self::fetch_add) and
+            /// the other atomics.
+            pub fn modify(&self, key: &K, f: impl FnOnce(V) -> V) -> bool {
+                let p = self
+                    .def
+                    .lookup_as::<V>($ty, key as *const K as *const c_void);
+                match get::<V>(p) {
+                    Some(v) => put(p, f(v)),
+                    None => false,
+                }
+            }
+
             /// `bpf_map_update_elem(key, value, flags)` ([`BPF_ANY`], ...); Err(-errno).
             pub fn update(&self, key: &K, value: &V, flags: u64) -> Result<(), i64> {
                 self.def.update(

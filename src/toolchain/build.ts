@@ -137,7 +137,8 @@ function relinkWithFindings(
     before.length !== after.length ||
     !sec ||
     before.some((b, i) => b !== after[i] && (i < sec.offset || i >= sec.offset + sec.size));
-  if (differs) throw new IuError(`relinking ${elfPath} with its .iu.prov record changed more than the record`);
+  if (differs)
+    throw new IuError(`relinking ${elfPath} with its .iu.prov record changed more than the record`);
   return prov;
 }
 

@@ -1,5 +1,5 @@
-//! Per-CPU array increment of element 0. The SDK has no in-place update, so this is a
-//! lookup (copy) and a lookup (write back).
+//! Per-CPU array increment of element 0: one lookup and an update in place, as the eBPF
+//! twin's `*v += 1`.
 #![no_std]
 
 use iu::prelude::*;
@@ -7,8 +7,7 @@ use iu::prelude::*;
 iu::map!(HITS: PerCpuArray<u32, u64>, max_entries = 1);
 
 fn percpu_inc(_ctx: &mut XdpContext) -> XdpAction {
-    let n = HITS.get(&0).unwrap_or(0);
-    if HITS.set(&0, n + 1) {
+    if HITS.modify(&0, |n| n + 1) {
         XdpAction::Pass
     } else {
         XdpAction::Drop

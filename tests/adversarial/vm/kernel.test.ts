@@ -117,6 +117,10 @@ test("maps: map types without a safe SDK API and unknown record flags are refuse
   made.push(aom);
   refused(adv("aom"), /map aom: type 12 not usable by native programs/, { aom });
   refused(adv("flags"), /\.iu\.maps record 0 malformed/);
+  refused(adv("elems"), /\.iu\.maps record 0 malformed/);
+  refused(adv("layout"), /map layout: element size 8 and index mask 0x0 are not the map's/, {
+    layout: map(2, 4, 16),
+  });
 });
 
 test("provenance: images without .iu.prov or of an older policy are refused", { skip }, () => {
@@ -132,9 +136,13 @@ test("provenance: images without .iu.prov or of an older policy are refused", { 
   }
 });
 
-test("stack: code with neither a check at every function entry nor a signed stack bound is refused", { skip }, () => {
-  refused(adv("nostack"), /the image has no stack check \(mcount\) and no stack bound in \.iu\.prov/);
-});
+test(
+  "stack: code with neither a check at every function entry nor a signed stack bound is refused",
+  { skip },
+  () => {
+    refused(adv("nostack"), /the image has no stack check \(mcount\) and no stack bound in \.iu\.prov/);
+  },
+);
 
 test("IBT: an entry or a code pointer in data without endbr64 is refused", { skip }, () => {
   refused(adv("noendbr"), /(entry of adv_xdp|code pointer at 0x[0-9a-f]+) does not start with endbr64/);
@@ -167,7 +175,15 @@ test("hooks inside the watchdog's path are refused; the runtime cannot be kprobe
     attachFails("adv_kprobe", "kprobe:hrtimer_interrupt", "EPERM");
     attachFails("adv_kprobe", "kprobe:__hrtimer_run_queues", "EPERM");
     // NOKPROBE_SYMBOL: the kprobe itself cannot be made, for eBPF programs too.
-    for (const f of ["iu_dispatch", "iu_watch_fn", "iu_nmi", "bpf_iu_fixup_double_fault", "iu_helper_call"])
+    for (const f of [
+      "iu_dispatch_slow",
+      "iu_dispatch_refused",
+      "iu_release_fast",
+      "iu_watch_fn",
+      "iu_nmi",
+      "bpf_iu_fixup_double_fault",
+      "iu_helper_call",
+    ])
       attachFails("adv_kprobe", `kprobe:${f}`, "EINVAL");
     const log = spawnSync("dmesg", [], { encoding: "utf8", maxBuffer: 64 << 20 }).stdout;
     assert.match(

@@ -6,6 +6,11 @@
 // Programs: tests/vm/runtime/native/rt_faults.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { progListRow, progListTable } from "../../../src/cli/prog.js";
 import { BpfProgram, IuObject } from "../../../src/loader/index.js";
 import { iuJson } from "../loader/util.js";
@@ -14,6 +19,7 @@ import {
   XDP_ABORTED,
   XDP_PASS,
   assertHealthy,
+  bpffsDir,
   counters,
   faultLines,
   fdinfo,
@@ -24,6 +30,7 @@ import {
   logWindow,
   needsWatchdog,
   skipUnlessVm,
+  startWorker,
   withBudget,
   withFaultLimit,
 } from "./util.js";
@@ -153,6 +160,45 @@ test(
         assert.equal(o2.program("rt_panic").testRun({ data: frame(0) }).retval, XDP_PASS);
       } finally {
         o2.close();
+      }
+    });
+  },
+);
+
+test(
+  "a program disabled on one CPU stops running on the others too (their entry stubs refuse it)",
+  { skip: skip || (!hasFaultLimit && "no /proc/sys/kernel/iu_fault_limit") },
+  async () => {
+    await logWindow(4);
+    await withFaultLimit(3, async () => {
+      const o = IuObject.open(image("rt_faults")).load({ programs: ["rt_panic"] });
+      const dir = bpffsDir("iu-rt-disable");
+      // The faults come from CPU 0, the runs that must stop from CPU 1.
+      spawnSync("taskset", ["-a", "-p", "-c", "0", String(process.pid)]);
+      try {
+        const p = o.program("rt_panic");
+        p.pin(join(dir, "xdp"));
+        const w = startWorker(1, 6, ["xdp", join(dir, "xdp"), "6", frame(0).toString("hex")]);
+        await w.ready;
+        w.go();
+        await sleep(1500);
+        const running = counters(p)!.invocations;
+        assert.ok(running > 0, "the other CPU runs the program");
+        for (let i = 0; i < 3; i++) assert.equal(p.testRun({ data: frame(1, i) }).retval, XDP_ABORTED);
+        await sleep(500);
+        const c1 = counters(p)!;
+        await sleep(1500);
+        const c2 = counters(p)!;
+        const r = await w.done;
+        assert.equal(r.cpu, 1, "the worker ran on CPU 1");
+        assert.equal(c1.disabled, 1);
+        assert.equal(c2.invocations, c1.invocations, "no invocation after the program was disabled");
+        assert.ok(c2.misses > c1.misses, "the other CPU's runs are refused and counted");
+        assert.ok(r.wrong > 0, "the other CPU saw the default returned");
+      } finally {
+        spawnSync("taskset", ["-a", "-p", "-c", `0-${cpus().length - 1}`, String(process.pid)]);
+        o.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   },
