@@ -722,7 +722,7 @@ impl<T: Pod> Drop for SpinGuard<'_, T> {
 }
 
 macro_rules! lockable {
-    ($($name:ident),*) => { $(
+    ($($name:ident: $ty:expr),*) => { $(
         impl<K: Pod, T: Pod> $name<K, SpinLocked<T>> {
             /// Takes the `bpf_spin_lock` of the element for `key` (`None` if there is no
             /// element) and returns a guard that derefs to the `T` and unlocks when
@@ -735,7 +735,7 @@ macro_rules! lockable {
                 key: &K,
             ) -> Option<SpinGuard<'_, T>> {
                 let _ = ctx;
-                lock(self.def.lookup(key as *const K as *const c_void))
+                lock(self.def.lookup_as::<SpinLocked<T>>($ty, key as *const K as *const c_void))
             }
 
             /// Runs `f` on the element for `key` with its `bpf_spin_lock` held
@@ -751,7 +751,7 @@ macro_rules! lockable {
         }
     )* };
 }
-lockable!(Hash, Array);
+lockable!(Hash: map_type::HASH, Array: map_type::ARRAY);
 
 impl<K: Pod, T: Pod> Hash<K, SpinLocked<T>> {
     /// Creates or replaces the element for `key` with `value` (`bpf_map_update_elem` of a

@@ -23,13 +23,9 @@ fn parse_udp(ctx: &mut XdpContext) -> XdpAction {
         return XdpAction::Pass;
     }
     let port = be16(d, l4 + 2) as u32;
-    match PORTS.get(&port) {
-        Some(n) => {
-            PORTS.set(&port, n + 1);
-        }
-        None => {
-            let _ = PORTS.update(&port, &1, iu::maps::BPF_NOEXIST);
-        }
+    // one lookup when the port is known, as the eBPF twin's `(*n)++`
+    if !PORTS.modify(&port, |n| n + 1) {
+        let _ = PORTS.update(&port, &1, iu::maps::BPF_NOEXIST);
     }
     XdpAction::Pass
 }

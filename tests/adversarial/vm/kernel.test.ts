@@ -182,7 +182,8 @@ test("hooks inside the watchdog's path are refused; the runtime cannot be kprobe
       "iu_watch_fn",
       "iu_nmi",
       "bpf_iu_fixup_double_fault",
-      "iu_helper_call",
+      "iu_helper_returned",
+      "iu_helper_under_lock",
     ])
       attachFails("adv_kprobe", `kprobe:${f}`, "EINVAL");
     const log = spawnSync("dmesg", [], { encoding: "utf8", maxBuffer: 64 << 20 }).stdout;

@@ -229,10 +229,10 @@ enum iu_reloc {
 };
 
 /* arch/x86/net/iu_arch.c */
-#define IU_ARCH_HELPER_STUB	24
+#define IU_ARCH_HELPER_STUB	64
 #define IU_ARCH_STUBS		256	/* helper stubs start here */
 bool iu_arch_branch_target(const void *p, size_t avail);
-int iu_arch_emit_helper_stub(u8 *p, const void *fn, unsigned long call);
+int iu_arch_emit_helper_stub(u8 *p, const void *fn, bool any_lock);
 int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u32 clobbers);
 enum iu_reloc iu_arch_reloc(u32 type);
 u64 iu_arch_cpu_off(void);
@@ -246,8 +246,6 @@ unsigned int iu_call(const void *ctx, void *entry, struct iu_frame *f);
 void iu_unwind(const unsigned long *save_sp, unsigned int ret);
 void iu_unwind_to(unsigned long sp, unsigned int ret, const void *ip);
 void iu_mcount(void);
-void iu_helper_call(void);
-void iu_helper_call_locked(void);
 void iu_fault_entry(void);
 
 #endif /* _KERNEL_BPF_IU_H */

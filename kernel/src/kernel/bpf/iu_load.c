@@ -595,12 +595,9 @@ ref:
 
 static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 *val)
 {
-	/* only the unlock may run while a spin lock is held */
-	unsigned long call = id == BPF_FUNC_spin_unlock ?
-		(unsigned long)iu_helper_call_locked : (unsigned long)iu_helper_call;
 	u8 *p;
+	int ret;
 
-	OPTIMIZER_HIDE_VAR(call);
 	if (!l->helper_stub[id]) {
 		if (IU_HELPER_STUBS + (l->nstubs + 1) * IU_ARCH_HELPER_STUB > PAGE_SIZE) {
 			iu_log(l->log, "image calls more than %lu different helpers",
@@ -608,9 +605,11 @@ static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 
 			return -E2BIG;
 		}
 		p = l->iu->alloc + IU_HELPER_STUBS + l->nstubs * IU_ARCH_HELPER_STUB;
-		if (iu_arch_emit_helper_stub(p, fn, call)) {
-			iu_log(l->log, "image memory out of rel32 range of the kernel");
-			return -ENOMEM;
+		/* only the unlock may run while a spin lock is held */
+		ret = iu_arch_emit_helper_stub(p, fn, id == BPF_FUNC_spin_unlock);
+		if (ret) {
+			iu_log(l->log, "helper stub out of reach of the kernel (%d)", ret);
+			return ret;
 		}
 		l->helper_stub[id] = ++l->nstubs;
 	}

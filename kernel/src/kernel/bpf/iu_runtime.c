@@ -425,7 +425,7 @@ notrace u64 iu_helper_returned(u64 ret)
 }
 NOKPROBE_SYMBOL(iu_helper_returned);
 
-/* iu_helper_call: a helper other than bpf_spin_unlock while a lock is held. */
+/* From a helper stub: a helper other than bpf_spin_unlock while a lock is held. */
 notrace void __noreturn iu_helper_under_lock(void)
 {
 	struct iu_frame *f = iu_current();

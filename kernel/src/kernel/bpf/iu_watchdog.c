@@ -11,7 +11,7 @@
  * handler sends a program that is in its own text, or under an interrupt
  * handler that interrupted it, to iu_fault_entry; one
  * that is inside a helper stops when the helper returns, or at its next
- * function entry (iu_helper_call and iu_mcount look at iu_stop_pending).
+ * function entry (the helper stubs and iu_mcount look at iu_stop_pending).
  * Until the invocation is gone the watchdog repeats the NMI every period.
  * The dispatcher keeps one CPU free of programs with interrupts off, so
  * a timer runs somewhere. Not covered: a program that itself runs in NMI

@@ -52,17 +52,6 @@ static u8 *iu_emit_jmp(u8 *p, unsigned long target)
 	return p;
 }
 
-/* "endbr64; movabs $fn, %rax; jmp @call" in IU_ARCH_HELPER_STUB bytes */
-int iu_arch_emit_helper_stub(u8 *p, const void *fn, unsigned long call)
-{
-	u8 *end;
-
-	BUILD_BUG_ON(4 + 10 + 6 > IU_ARCH_HELPER_STUB);
-	memset(p, 0xcc, IU_ARCH_HELPER_STUB);
-	end = iu_emit_jmp(iu_emit_movabs(iu_emit_endbr(p), 0, (unsigned long)fn), call);
-	return end ? 0 : -ERANGE;
-}
-
 /* jcc/jmp/call rel32 at @p to @target; NULL if it is out of range */
 static u8 *iu_emit_rel32(u8 *p, const u8 *op, unsigned int oplen, unsigned long target)
 {
@@ -102,6 +91,58 @@ static bool iu_gs_reachable(unsigned long addr)
 {
 	return (long)addr == (s32)addr;
 }
+
+/*
+ * The stub every call of helper @fn goes through, in IU_ARCH_HELPER_STUB bytes:
+ *
+ *	endbr64
+ *	cmpb	$0, %gs:iu_cpu.locks	(not for bpf_spin_unlock: @any_lock)
+ *	jne	iu_helper_under_lock	as the verifier has it, no helper but
+ *					the unlock while a spin lock is held
+ *	call	fn
+ *	cmpb	$0, %gs:iu_stop_pending	the watchdog wants a program stopped
+ *	jne	stop
+ *	ret
+ * stop: movq %rax, %rdi; jmp iu_helper_returned
+ */
+int iu_arch_emit_helper_stub(u8 *p, const void *fn, bool any_lock)
+{
+	unsigned long locks = (unsigned long)&iu_cpu + offsetof(struct iu_cpu, locks);
+	unsigned long pending = (unsigned long)&iu_stop_pending;
+	unsigned long under = (unsigned long)iu_helper_under_lock;
+	unsigned long returned = (unsigned long)iu_helper_returned;
+	u8 *start = p, *jstop;
+
+	OPTIMIZER_HIDE_VAR(under);
+	OPTIMIZER_HIDE_VAR(returned);
+	if (!iu_gs_reachable(locks) || !iu_gs_reachable(pending))
+		return -EFAULT;
+	memset(p, 0xcc, IU_ARCH_HELPER_STUB);
+	p = iu_emit_endbr(p);
+	if (!any_lock) {
+		p = iu_emit_gs(p, (const u8 []){ 0x80 }, 1, 7, locks);
+		*p++ = 0;
+		p = iu_emit_rel32(p, (const u8 []){ 0x0f, 0x85 }, 2, under);
+		if (!p)
+			return -ERANGE;
+	}
+	p = iu_emit_rel32(p, (const u8 []){ 0xe8 }, 1, (unsigned long)fn);
+	if (!p)
+		return -ERANGE;
+	p = iu_emit_gs(p, (const u8 []){ 0x80 }, 1, 7, pending);
+	*p++ = 0;
+	jstop = p;
+	*p++ = 0x75;						/* jne rel8 */
+	p++;
+	p = iu_emit_ret(p);
+	jstop[1] = p - (jstop + 2);
+	memcpy(p, (const u8 []){ 0x48, 0x89, 0xc7 }, 3);	/* movq %rax, %rdi */
+	p = iu_emit_rel32(p + 3, (const u8 []){ 0xe9 }, 1, returned);
+	if (!p)
+		return -ERANGE;
+	return p - start <= IU_ARCH_HELPER_STUB ? 0 : -E2BIG;
+}
+
 
 enum { IU_L_SLOW, IU_L_IRQOFF, IU_L_GATED, IU_L_RET, IU_REL_LABELS };
 

@@ -13,11 +13,6 @@
  * -Zinstrument-mcount): the program's stacks are aligned to their size,
  * so the offset of %rsp in its stack says how much is left.
  *
- * iu_helper_call() runs every helper: stub "movabs $helper, %rax; jmp
- * iu_helper_call". After the helper returns it looks at the per-CPU flag
- * the watchdog raises, so that a program stopped inside a helper stops as
- * soon as the helper is done.
- *
  * iu_fault_entry() is where the NMI and double-fault handlers send a
  * program that has to stop, with %rsp 16 bytes below the top of its stack
  * (above it, the program's return address) and the reason in %edi.
@@ -36,7 +31,6 @@
 #define IU_FAULT_OVERFLOW	2
 #define IU_FRAME_SP		0
 #define IU_FRAME_STACK_TOP	8
-#define IU_CPU_LOCKS		1
 
 	.text
 
@@ -135,36 +129,6 @@ SYM_CODE_START_LOCAL(iu_fault_on_stack_top)
 	int3
 SYM_CODE_END(iu_fault_on_stack_top)
 _ASM_NOKPROBE(iu_fault_on_stack_top)
-
-/*
- * Every helper call of a program: the helper is in %rax. As the verifier
- * has it, no helper but bpf_spin_unlock (whose stub enters at
- * iu_helper_call_locked) may run while the program holds a spin lock.
- */
-SYM_FUNC_START(iu_helper_call)
-	cmpb	$0, PER_CPU_VAR(iu_cpu + IU_CPU_LOCKS)
-	jne	.Lhelper_under_lock
-	jmp	iu_helper_call_locked
-.Lhelper_under_lock:
-	jmp	iu_helper_under_lock
-SYM_FUNC_END(iu_helper_call)
-_ASM_NOKPROBE(iu_helper_call)
-
-SYM_FUNC_START(iu_helper_call_locked)
-	pushq	%rbp
-	movq	%rsp, %rbp
-	CALL_NOSPEC rax
-	cmpb	$0, PER_CPU_VAR(iu_stop_pending)
-	jne	.Lstop_pending
-	popq	%rbp
-	RET
-.Lstop_pending:
-	movq	%rax, %rdi
-	call	iu_helper_returned
-	popq	%rbp
-	RET
-SYM_FUNC_END(iu_helper_call_locked)
-_ASM_NOKPROBE(iu_helper_call_locked)
 
 /*
  * Reached by the iret of the NMI or double-fault handler, which set %rsp

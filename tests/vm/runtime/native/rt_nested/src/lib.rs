@@ -1,0 +1,57 @@
+//! rt_nested: a native kprobe program that runs nested inside a native XDP program
+//! (tests/vm/runtime/nested.test.ts). `rt_outer` (XDP, level 0: the entry stub's own path)
+//! calls `bpf_get_prandom_u32` once per run; `rt_inner`, a kprobe on the helper's
+//! function, then runs at level 1 (the dispatcher's slow path). CTL[0] picks what the
+//! inner program does: 0 count; 1 loop forever (the watchdog stops it, the outer run goes
+//! on); 2 reserve a ring-buffer record and forget it (the runtime discards it); 3 reserve
+//! and submit one.
+#![no_std]
+
+use core::hint::black_box;
+use iu::prelude::*;
+
+/// [0] runs of rt_outer, [1] runs of rt_inner, [2] outer runs that saw the inner run.
+iu::map!(COUNTS: Array<u32, u64>, max_entries = 3);
+iu::map!(CTL: Array<u32, u64>, max_entries = 1);
+iu::map!(EVENTS: RingBuf, max_entries = 4096);
+
+fn rt_outer(_ctx: &mut XdpContext) -> XdpAction {
+    COUNTS.fetch_add(&0, 1);
+    let before = COUNTS.get(&1);
+    let _ = prandom_u32();
+    if COUNTS.get(&1) != before {
+        COUNTS.fetch_add(&2, 1);
+    }
+    XdpAction::Pass
+}
+
+fn rt_inner(_ctx: &KprobeContext) -> u32 {
+    COUNTS.fetch_add(&1, 1);
+    match CTL.get(&0) {
+        Some(1) => {
+            let mut x = black_box(7u64);
+            loop {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                if black_box(x) == 0 && black_box(x) == 1 {
+                    break;
+                }
+            }
+        }
+        Some(2) => {
+            if let Some(r) = EVENTS.reserve::<u64>() {
+                core::mem::forget(r);
+            }
+        }
+        Some(3) => {
+            if let Some(mut r) = EVENTS.reserve::<u64>() {
+                *r = 0x5eed;
+                r.submit(0);
+            }
+        }
+        _ => {}
+    }
+    0
+}
+
+iu::xdp!(rt_outer);
+iu::kprobe!(rt_inner, "bpf_user_rnd_u32");

@@ -1,0 +1,121 @@
+// Nesting: a native kprobe program (level 1, the dispatcher's slow path) runs inside a
+// native XDP program (level 0, the entry stub's own path) that calls the probed helper.
+// Both count exactly; a stop of the inner program leaves the outer run to finish
+// normally; a ring-buffer record the inner program forgets is discarded at its end.
+// Program: tests/vm/runtime/native/rt_nested.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { IuObject, RingBufReader } from "../../../src/loader/index.js";
+import {
+  LogMark,
+  XDP_ABORTED,
+  XDP_PASS,
+  assertHealthy,
+  counters,
+  delta,
+  frame,
+  image,
+  logWindow,
+  skipUnlessLoopsStop,
+  skipUnlessVm,
+  u32Key,
+  u64,
+  withBudget,
+} from "./util.js";
+
+let obj: IuObject | undefined;
+function nested(): IuObject {
+  if (obj) return obj;
+  obj = IuObject.open(image("rt_nested")).load();
+  obj.attach(); // kprobe:bpf_user_rnd_u32
+  return obj;
+}
+after(() => obj?.close());
+
+const count = (i: number): number => Number(nested().map("COUNTS").lookup(u32Key(i))!.readBigUInt64LE());
+const mode = (m: number): void => nested().map("CTL").update(u32Key(0), u64(m));
+const counts = (): number[] => [0, 1, 2].map(count);
+
+function runOuter(repeat: number): void {
+  const r = nested()
+    .program("rt_outer")
+    .testRun({ data: frame(0), repeat });
+  assert.equal(r.retval, XDP_PASS, "the outer program returns its own value");
+}
+
+test(
+  "a kprobe program nested in an XDP program: both run every time, counted exactly",
+  { skip: skipUnlessVm },
+  () => {
+    mode(0);
+    const mark = new LogMark();
+    const c0 = counts();
+    const inner0 = counters(nested().program("rt_inner"))!;
+    runOuter(1000);
+    const c1 = counts();
+    assert.deepEqual(
+      c1.map((v, i) => v - c0[i]),
+      [1000, 1000, 1000],
+      "outer runs, inner runs, outer runs that saw the inner one",
+    );
+    const d = delta(inner0, counters(nested().program("rt_inner"))!);
+    assert.equal(d.invocations, 1000, "rt_inner iu_invocations");
+    assert.equal(d.misses, 0, "nothing refused");
+    assertHealthy(mark.since());
+  },
+);
+
+test(
+  "the watchdog stops the nested program; the outer one returns, its own value or, past the budget, the default",
+  { skip: skipUnlessVm },
+  async (t) => {
+    if (await skipUnlessLoopsStop(t)) return;
+    await logWindow(1);
+    const mark = new LogMark();
+    const inner0 = counters(nested().program("rt_inner"))!;
+    const outer0 = counters(nested().program("rt_outer"))!;
+    const retval = await withBudget(20, () => {
+      mode(1);
+      try {
+        return nested()
+          .program("rt_outer")
+          .testRun({ data: frame(0) }).retval;
+      } finally {
+        mode(0);
+      }
+    });
+    assert.equal(delta(inner0, counters(nested().program("rt_inner"))!).stops, 1, "rt_inner stopped once");
+    // The outer invocation has run as long, nested time included: the watchdog may stop it
+    // too once the inner one is gone (at its helper's return); it then returns the default.
+    const outerStops = delta(outer0, counters(nested().program("rt_outer"))!).stops;
+    assert.deepEqual([retval, outerStops], outerStops ? [XDP_ABORTED, 1] : [XDP_PASS, 0]);
+    console.log(`nested stop: rt_inner stopped; rt_outer ${outerStops ? "stopped after it" : "finished"}`);
+    const log = mark.since();
+    assert.match(log, /iu: program rt_inner \(id \d+\) stopped: ran longer than the time budget/);
+    assertHealthy(log);
+    const c0 = counts();
+    runOuter(10);
+    assert.deepEqual(
+      counts().map((v, i) => v - c0[i]),
+      [10, 10, 10],
+      "both run on normally",
+    );
+  },
+);
+
+test(
+  "a record the nested program forgets is discarded at its end; submitted ones arrive",
+  { skip: skipUnlessVm },
+  () => {
+    const rb = new RingBufReader(nested().map("EVENTS"));
+    rb.consume();
+    mode(2);
+    runOuter(500); // 500 forgotten 16-byte records would fill the 4 KiB ring many times over
+    mode(3);
+    runOuter(20);
+    mode(0);
+    const recs = rb.consume();
+    assert.equal(recs.length, 20, "exactly the submitted records");
+    assert.ok(recs.every((r) => r.readBigUInt64LE(0) === 0x5eedn));
+  },
+);
