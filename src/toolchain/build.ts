@@ -115,24 +115,25 @@ export interface BuildResult {
 export const sdkPath = (): string => join(repoRoot, "sdk");
 
 /**
- * Records what the code of the linked `elfPath` needs (the callee-saved registers it uses,
- * src/toolchain/regs.ts, and its stack bound) and links again with that record; the record
- * is data of a fixed size, so the rest must come out byte for byte the same, which is
- * checked. Returns the record the image carries.
+ * Records what the code of the linked `elfPath` (`code`, its disassembly) needs: the
+ * callee-saved registers it uses (src/toolchain/regs.ts) and its stack bound; then links
+ * again with that record. The record is data of a fixed size, so the rest must come out
+ * byte for byte the same, which is checked. Returns the record the image carries.
  */
 function relinkWithFindings(
   lib: string,
   stageDir: string,
   elfPath: string,
+  code: string,
   first: Provenance,
   stack: number,
 ): Provenance {
-  const prov = { ...first, clobbers: calleeSavedUse(disassemble(elfPath)), stack };
+  const prov = { ...first, clobbers: calleeSavedUse(code), stack };
   if (prov.clobbers === first.clobbers && prov.stack === first.stack) return prov;
   const before = new Uint8Array(readFileSync(elfPath));
   linkImage(lib, stageDir, elfPath, encodeProvenance(prov), `iu_prov ${JSON.stringify(prov)}`);
   const after = new Uint8Array(readFileSync(elfPath));
-  const sec = new ElfFile(after).sections.find((s) => s.name === IU_PROV_SECTION);
+  const sec = new ElfFile(after).section(IU_PROV_SECTION);
   const differs =
     before.length !== after.length ||
     !sec ||
@@ -434,13 +435,22 @@ export function build(dir: string, opts: BuildOptions = {}): BuildResult {
     linkImage(u.libCopy, stageDir, elfPath, encodeProvenance(first), `iu_prov ${JSON.stringify(first)}`);
   };
   linkUnit(unit);
-  const bound = stackBound(new Uint8Array(readFileSync(elfPath)), disassemble(elfPath));
+  let code = disassemble(elfPath);
+  const bound = stackBound(new Uint8Array(readFileSync(elfPath)), code);
   if (!bound.bounded) {
     log(`stack depth not bounded: ${bound.reason}; building with a stack check at every function entry`);
     unit = compile(STACK_CHECK_RUSTFLAGS);
     linkUnit(unit);
+    code = disassemble(elfPath);
   }
-  const prov = relinkWithFindings(unit.libCopy, stageDir, elfPath, first, bound.bounded ? bound.bytes : 0);
+  const prov = relinkWithFindings(
+    unit.libCopy,
+    stageDir,
+    elfPath,
+    code,
+    first,
+    bound.bounded ? bound.bytes : 0,
+  );
   stage("check");
   const elf = new Uint8Array(readFileSync(elfPath));
   const spec = parseImage(elf);

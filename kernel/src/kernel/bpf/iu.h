@@ -167,16 +167,24 @@ static inline unsigned long iu_frame_seq(const struct iu_cpu *c, u64 w, unsigned
  */
 #define IU_STUB_PROG		248
 
+/* The program whose stub page starts at @page. */
+static inline const struct bpf_prog *iu_stub_prog(const void *page)
+{
+	return *(const struct bpf_prog * const *)(page + IU_STUB_PROG);
+}
+
+/* The stub page a level 0 invocation the stub started returns to. */
+static inline const void *iu_frame_stub_page(const struct iu_frame *f)
+{
+	return (const void *)(*(const unsigned long *)(f->stack_top - 8) & PAGE_MASK);
+}
+
 /* The program of a live frame @f whose program has been called. */
 static inline const struct bpf_prog *iu_frame_prog(const struct iu_frame *f)
 {
 	const struct bpf_prog *prog = READ_ONCE(f->prog);
-	unsigned long ret;
 
-	if (prog)
-		return prog;
-	ret = *(const unsigned long *)(f->stack_top - 8);
-	return *(const struct bpf_prog * const *)((ret & PAGE_MASK) + IU_STUB_PROG);
+	return prog ?: iu_stub_prog(iu_frame_stub_page(f));
 }
 
 /* Does the watchdog want the invocation at level @l of CPU @c stopped? */

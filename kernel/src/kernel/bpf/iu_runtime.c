@@ -135,7 +135,7 @@ static notrace void iu_level_put(unsigned int d)
 }
 NOKPROBE_SYMBOL(iu_level_put);
 
-/* Refused by the stub (disabled): count it and return the hook's default. */
+/* Refused (by the stub: disabled): leave the level, count a miss, return the default. */
 notrace unsigned int iu_dispatch_refused(const void *ctx, const struct bpf_prog *prog)
 {
 	this_cpu_dec(iu_level.low);
@@ -144,25 +144,21 @@ notrace unsigned int iu_dispatch_refused(const void *ctx, const struct bpf_prog 
 }
 NOKPROBE_SYMBOL(iu_dispatch_refused);
 
-/* Is @prog running in a frame below level @d of CPU @c? */
+/*
+ * Is @prog running in a frame below level @d of CPU @c? A level 0 program
+ * the stub called is known by the stub page it returns to (compared, not
+ * read: the slot may still name an earlier invocation's page).
+ */
 static notrace bool iu_recursion(const struct iu_cpu *c, unsigned int d,
 				 const struct bpf_prog *prog)
 {
-	unsigned long ret;
 	unsigned int i;
 
-	for (i = 0; i < d; i++) {
+	for (i = 0; i < d; i++)
 		if (READ_ONCE(c->frame[i].prog) == prog)
 			return true;
-		if (i)
-			continue;
-		/* A program the stub called: by the stub page it returns to. */
-		ret = *(const unsigned long *)(c->frame[0].stack_top - 8);
-		if (!READ_ONCE(c->frame[0].prog) &&
-		    (ret & PAGE_MASK) == (unsigned long)prog->aux->iu_image->alloc)
-			return true;
-	}
-	return false;
+	return d && !READ_ONCE(c->frame[0].prog) &&
+	       iu_frame_stub_page(&c->frame[0]) == prog->aux->iu_image->alloc;
 }
 NOKPROBE_SYMBOL(iu_recursion);
 
@@ -202,10 +198,9 @@ notrace unsigned int iu_dispatch_slow(const void *ctx, const struct bpf_prog *pr
 	preempt_enable();
 	return ret;
 miss:
-	this_cpu_dec(iu_level.low);
+	ret = iu_dispatch_refused(ctx, prog);
 	preempt_enable();
-	bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
-	return img->hook_default;
+	return ret;
 }
 NOKPROBE_SYMBOL(iu_dispatch_slow);
 
@@ -257,11 +252,6 @@ NOKPROBE_SYMBOL(iu_current);
  */
 #define IU_RUNS_GATE	BIT_ULL(63)
 
-static const struct bpf_prog *iu_image_prog(const struct bpf_iu_image *img)
-{
-	return *(const struct bpf_prog * const *)(img->alloc + IU_STUB_PROG);
-}
-
 static void iu_gate_local(void *arg)
 {
 	struct bpf_iu_image *img = arg;
@@ -274,7 +264,7 @@ static void iu_gate_work(struct work_struct *work)
 	struct bpf_iu_image *img = container_of(work, struct bpf_iu_image, gate_work);
 
 	on_each_cpu(iu_gate_local, img, 1);
-	bpf_prog_put((struct bpf_prog *)iu_image_prog(img));
+	bpf_prog_put((struct bpf_prog *)iu_stub_prog(img->alloc));
 }
 
 static void iu_gate_irq_work(struct irq_work *work)
@@ -286,7 +276,7 @@ static notrace void iu_gate(struct bpf_iu_image *img)
 {
 	iu_gate_local(img);
 	/* The work holds a reference; a program already going away needs none. */
-	if (!IS_ERR(bpf_prog_inc_not_zero((struct bpf_prog *)iu_image_prog(img))))
+	if (!IS_ERR(bpf_prog_inc_not_zero((struct bpf_prog *)iu_stub_prog(img->alloc))))
 		irq_work_queue(&img->gate_irq_work);
 }
 NOKPROBE_SYMBOL(iu_gate);
