@@ -8,7 +8,9 @@
 // Program: tests/vm/runtime/native/rt_arrays.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { IuObject } from "../../../src/loader/index.js";
+import { readFileSync } from "node:fs";
+import { BpfMap, BpfProgram, IuObject } from "../../../src/loader/index.js";
+import { parseImage } from "../../../src/object/image.js";
 import {
   LogMark,
   XDP_ABORTED,
@@ -104,5 +106,48 @@ test(
     });
     assert.equal(run(0, 1), 101n, "the program runs on after the stop (its registers restored)");
     assert.match(mark.since(), /iu: program rt_array \(id \d+\) stopped: ran longer than the time budget/);
+  },
+);
+
+test(
+  "the kernel refuses a map for the array with fewer elements than the program bounds its index by",
+  { skip: skipUnlessVm },
+  () => {
+    // The program checks indexes against the record's max_entries: a smaller map would let
+    // index 4 past its end. Loaded with the raw syscall, past the loader's own check.
+    const made: Record<string, BpfMap> = {
+      VALUES: BpfMap.create({
+        name: "VALUES",
+        mapType: 2,
+        keySize: 4,
+        valueSize: 8,
+        maxEntries: 4,
+        flags: 0,
+      }),
+      PERCPU: BpfMap.create({
+        name: "PERCPU",
+        mapType: 6,
+        keySize: 4,
+        valueSize: 8,
+        maxEntries: 5,
+        flags: 0,
+      }),
+      WIDE: BpfMap.create({ name: "WIDE", mapType: 2, keySize: 4, valueSize: 12, maxEntries: 3, flags: 0 }),
+    };
+    const file = readFileSync(image("rt_arrays"));
+    try {
+      assert.throws(
+        () =>
+          BpfProgram.loadNative({
+            progType: 6,
+            image: file,
+            entry: "rt_array",
+            mapFds: parseImage(file).maps.map((m) => made[m.name].fd),
+          }),
+        /map VALUES: fd \d+ is type 2 key 4 value 8 max 4 flags 0x0, image wants 2\/4\/8\/5\/0x0/,
+      );
+    } finally {
+      Object.values(made).forEach((m) => m.close());
+    }
   },
 );
