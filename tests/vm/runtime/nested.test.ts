@@ -2,6 +2,8 @@
 // native XDP program (level 0, the entry stub's own path) that calls the probed helper.
 // Both count exactly; a stop of the inner program leaves the outer run to finish
 // normally; a ring-buffer record the inner program forgets is discarded at its end.
+// A program holding a bpf_spin_lock keeps interrupts on: a tracing program a timer
+// interrupt runs inside the critical section calls helpers normally.
 // Program: tests/vm/runtime/native/rt_nested.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
@@ -123,5 +125,28 @@ test(
     const recs = rb.consume();
     assert.equal(recs.length, 20, "exactly the submitted records");
     assert.ok(recs.every((r) => r.readBigUInt64LE(0) === 0x5eedn));
+  },
+);
+
+test(
+  "a timer interrupt inside a spin-locked section runs a tracing program that calls a helper; the lock is released",
+  { skip: skipUnlessVm },
+  () => {
+    const mark = new LogMark();
+    const tick0 = counters(nested().program("rt_tick"))!;
+    const r = nested()
+      .program("rt_locker")
+      .testRun({ data: frame(0), repeat: 3 });
+    assert.equal(r.retval, XDP_PASS, "the tick ran while the lock was held");
+    assert.ok(count(4) >= 3, "every run saw a tick inside its critical section");
+    const d = delta(tick0, counters(nested().program("rt_tick"))!);
+    assert.ok(d.invocations > 0, "rt_tick ran");
+    assert.equal(d.panics, 0, "rt_tick's helper call was not taken for one under the lock");
+    assert.equal(
+      Number(nested().map("LOCKED").lookup(u32Key(0))!.readBigUInt64LE(8)),
+      3,
+      "three increments under the lock, and it is free again",
+    );
+    assertHealthy(mark.since());
   },
 );

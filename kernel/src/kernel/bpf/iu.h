@@ -68,15 +68,13 @@ enum iu_fault_kind {
 
 enum iu_res_kind {
 	IU_RES_NONE,
-	IU_RES_SPIN_LOCK,
 	IU_RES_RINGBUF,
 };
 
-/* What an invocation holds and the runtime releases if the program does not. */
+/* A record an invocation holds and the runtime discards if the program does not. */
 struct iu_res {
 	void *ptr;
 	enum iu_res_kind kind;
-	unsigned long irq_flags;	/* IU_RES_SPIN_LOCK: saved at lock */
 };
 
 /*
@@ -97,15 +95,21 @@ struct iu_frame {
 };
 
 /*
- * locks: bpf_spin_locks held by native programs on this CPU (0 or 1).
+ * lock: the bpf_spin_lock the innermost invocation on this CPU holds, or 0
+ * (the slow path keeps an outer invocation's aside while a nested one
+ * runs); with IU_LOCK_IRQSAVE if it was taken with interrupts disabled
+ * and lock_flags saved. The helper stubs read it (arch/x86/net/iu_arch.c).
  * irqoff: invocations and locks that keep interrupts off on this CPU.
  */
 struct iu_cpu {
 	u8 nmi_pending;
-	u8 locks;
 	u8 irqoff;
+	unsigned long lock;
+	unsigned long lock_flags;
 	struct iu_frame frame[IU_MAX_NEST];
 };
+
+#define IU_LOCK_IRQSAVE		1UL
 
 /*
  * iu_level, per CPU: how many native invocations run on the CPU, whether
@@ -215,6 +219,8 @@ void iu_release_fast(void);
 void __noreturn iu_fault(enum iu_fault_kind why);
 u64 iu_helper_returned(u64 ret);
 void __noreturn iu_helper_under_lock(void);
+u64 iu_spin_lock(struct bpf_spin_lock *lock);
+u64 iu_spin_unlock(struct bpf_spin_lock *lock);
 
 bool iu_runtime_ready(void);
 void iu_runtime_image_init(struct bpf_iu_image *img);
@@ -238,9 +244,12 @@ enum iu_reloc {
 
 /* arch/x86/net/iu_arch.c */
 #define IU_ARCH_HELPER_STUB	64
+#define IU_ARCH_LOCK_STUB	(2 * IU_ARCH_HELPER_STUB)
 #define IU_ARCH_STUBS		256	/* helper stubs start here */
 bool iu_arch_branch_target(const void *p, size_t avail);
-int iu_arch_emit_helper_stub(u8 *p, const void *fn, bool any_lock);
+int iu_arch_emit_helper_stub(u8 *p, const void *fn);
+int iu_arch_emit_lock_stub(u8 *p, const struct bpf_iu_image *img);
+int iu_arch_emit_unlock_stub(u8 *p);
 int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u32 clobbers);
 enum iu_reloc iu_arch_reloc(u32 type);
 u64 iu_arch_cpu_off(void);

@@ -42,11 +42,11 @@ struct iu_load {
 	struct iu_prog_def def;
 	struct bpf_iu_image *iu;
 	char entry_name[IU_NAME_LEN];
-	unsigned int nstubs;
+	unsigned int nstubs;		/* IU_ARCH_HELPER_STUB slots taken */
 	u32 clobbers;			/* IU_REG_*: saved by the entry stub */
 	u32 stack;			/* proven stack bound, or 0 */
 	bool mcount;			/* imports the stack check */
-	u16 helper_stub[__BPF_FUNC_MAX_ID];	/* 1 + index of the helper's stub */
+	u16 helper_stub[__BPF_FUNC_MAX_ID];	/* 1 + first slot of the helper's stub */
 };
 
 /*
@@ -590,31 +590,44 @@ ref:
 	return -EOPNOTSUPP;
 }
 
-/* Every helper is called through a stub in the stub page, one per helper id. */
+/*
+ * Every helper is called through a stub in the stub page, one per helper
+ * id. The spin lock stubs inline the common case and take two slots; they
+ * are written with the entry stub, whose return addresses they use.
+ */
 #define IU_HELPER_STUBS		IU_ARCH_STUBS
+
+static bool iu_lock_helper(enum bpf_func_id id)
+{
+	return id == BPF_FUNC_spin_lock || id == BPF_FUNC_spin_unlock;
+}
+
+static u8 *iu_stub_slot(struct iu_load *l, enum bpf_func_id id)
+{
+	return l->iu->alloc + IU_HELPER_STUBS + (l->helper_stub[id] - 1) * IU_ARCH_HELPER_STUB;
+}
 
 static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 *val)
 {
-	u8 *p;
-	int ret;
+	unsigned int slots = iu_lock_helper(id) ? IU_ARCH_LOCK_STUB / IU_ARCH_HELPER_STUB : 1;
+	int ret = 0;
 
 	if (!l->helper_stub[id]) {
-		if (IU_HELPER_STUBS + (l->nstubs + 1) * IU_ARCH_HELPER_STUB > PAGE_SIZE) {
-			iu_log(l->log, "image calls more than %lu different helpers",
+		if (IU_HELPER_STUBS + (l->nstubs + slots) * IU_ARCH_HELPER_STUB > PAGE_SIZE) {
+			iu_log(l->log, "image calls too many different helpers: their stubs take more than %lu slots",
 			       (PAGE_SIZE - IU_HELPER_STUBS) / IU_ARCH_HELPER_STUB);
 			return -E2BIG;
 		}
-		p = l->iu->alloc + IU_HELPER_STUBS + l->nstubs * IU_ARCH_HELPER_STUB;
-		/* only the unlock may run while a spin lock is held */
-		ret = iu_arch_emit_helper_stub(p, fn, id == BPF_FUNC_spin_unlock);
+		l->helper_stub[id] = l->nstubs + 1;
+		l->nstubs += slots;
+		if (!iu_lock_helper(id))
+			ret = iu_arch_emit_helper_stub(iu_stub_slot(l, id), fn);
 		if (ret) {
 			iu_log(l->log, "helper stub out of reach of the kernel (%d)", ret);
 			return ret;
 		}
-		l->helper_stub[id] = ++l->nstubs;
 	}
-	*val = (u64)(unsigned long)l->iu->alloc + IU_HELPER_STUBS +
-	       (l->helper_stub[id] - 1) * IU_ARCH_HELPER_STUB;
+	*val = (u64)(unsigned long)iu_stub_slot(l, id);
 	return 0;
 }
 
@@ -844,6 +857,10 @@ static int iu_emit_stubs(struct iu_load *l)
 {
 	int ret = iu_arch_emit_entry(l->iu, l->prog, l->clobbers);
 
+	if (!ret && l->helper_stub[BPF_FUNC_spin_lock])
+		ret = iu_arch_emit_lock_stub(iu_stub_slot(l, BPF_FUNC_spin_lock), l->iu);
+	if (!ret && l->helper_stub[BPF_FUNC_spin_unlock])
+		ret = iu_arch_emit_unlock_stub(iu_stub_slot(l, BPF_FUNC_spin_unlock));
 	if (ret == -EFAULT)
 		iu_log(l->log, "per-CPU data out of reach of a %%gs displacement");
 	else if (ret)

@@ -93,27 +93,38 @@ static notrace void iu_irqoff_put(void)
 }
 NOKPROBE_SYMBOL(iu_irqoff_put);
 
-static notrace void iu_unlock(struct iu_res *r)
+/* Let go of the lock the innermost invocation holds. */
+static notrace void iu_unlock(void)
 {
-	arch_spin_unlock((arch_spinlock_t *)r->ptr);
-	this_cpu_dec(iu_cpu.locks);
-	local_irq_restore(r->irq_flags);
-	iu_irqoff_put();
+	unsigned long l = this_cpu_read(iu_cpu.lock);
+	unsigned long flags = this_cpu_read(iu_cpu.lock_flags);
+
+	/* forgotten first: nothing may release it twice */
+	this_cpu_write(iu_cpu.lock, 0);
+	arch_spin_unlock((arch_spinlock_t *)(l & ~IU_LOCK_IRQSAVE));
+	if (l & IU_LOCK_IRQSAVE) {
+		local_irq_restore(flags);
+		iu_irqoff_put();
+	}
 }
 NOKPROBE_SYMBOL(iu_unlock);
+
+/* Does the innermost invocation, at @f, hold something? */
+static inline bool iu_holds(const struct iu_frame *f)
+{
+	return f->nres || this_cpu_read(iu_cpu.lock);
+}
 
 static notrace void iu_release(struct iu_frame *f)
 {
 	unsigned int i;
 
-	/* Newest first: the IRQ state of the first lock is restored last. */
+	if (this_cpu_read(iu_cpu.lock))
+		iu_unlock();
 	for (i = f->nres; i-- > 0;) {
 		void *p = f->res[i].ptr;
 
 		switch (f->res[i].kind) {
-		case IU_RES_SPIN_LOCK:
-			iu_unlock(&f->res[i]);
-			break;
 		case IU_RES_RINGBUF:
 			bpf_ringbuf_discard_proto.func((unsigned long)p, 0, 0, 0, 0);
 			break;
@@ -169,6 +180,7 @@ notrace unsigned int iu_dispatch_slow(const void *ctx, const struct bpf_prog *pr
 	u64 w = this_cpu_read(iu_level.word);
 	unsigned int d = iu_level_depth(w), ret;
 	bool irqoff = irqs_disabled();
+	unsigned long lock, lock_flags;
 	struct iu_cpu *c;
 	struct iu_frame *f;
 
@@ -188,9 +200,15 @@ notrace unsigned int iu_dispatch_slow(const void *ctx, const struct bpf_prog *pr
 		WRITE_ONCE(f->seq, f->seq + 1);
 	WRITE_ONCE(f->prog, prog);
 	this_cpu_inc(*img->runs);
+	/* an outer invocation's lock is not this one's to give back */
+	lock = this_cpu_read(iu_cpu.lock);
+	lock_flags = this_cpu_read(iu_cpu.lock_flags);
+	this_cpu_write(iu_cpu.lock, 0);
 	ret = iu_call(ctx, img->thunk, f);
-	if (unlikely(f->nres))
+	if (unlikely(iu_holds(f)))
 		iu_release(f);
+	this_cpu_write(iu_cpu.lock_flags, lock_flags);
+	this_cpu_write(iu_cpu.lock, lock);
 	WRITE_ONCE(f->prog, NULL);
 	if (unlikely(irqoff))
 		iu_irqoff_put();
@@ -209,7 +227,7 @@ notrace void iu_release_fast(void)
 {
 	struct iu_frame *f = this_cpu_ptr(&iu_cpu.frame[0]);
 
-	if (f->nres)
+	if (iu_holds(f))
 		iu_release(f);
 }
 NOKPROBE_SYMBOL(iu_release_fast);
@@ -304,7 +322,7 @@ static notrace void __noreturn iu_leave(struct iu_frame *f)
 		iu_gate(img);
 	}
 	WRITE_ONCE(f->stop_seq, 0);
-	if (f->nres)
+	if (iu_holds(f))
 		iu_release(f);
 	/* Instrumented helpers may have left poisoned frames behind. */
 	kasan_unpoison_range((void *)(f->stack_top - IU_STACK_SIZE), IU_STACK_SIZE);
@@ -420,7 +438,6 @@ notrace void __noreturn iu_helper_under_lock(void)
 {
 	struct iu_frame *f = iu_current();
 
-	BUILD_BUG_ON(offsetof(struct iu_cpu, locks) != 1);
 	if (!f)
 		BUG();
 	iu_panic_msg(f, "called a helper while holding a bpf_spin_lock");
@@ -447,61 +464,61 @@ NOKPROBE_SYMBOL(iu_res_find);
 NOKPROBE_SYMBOL(iu_res_drop);
 
 /*
- * bpf_spin_lock as the verifier has it: one lock per CPU at a time (also
- * across nested programs), none in NMI context, the IRQ state saved per
- * lock, and a wait that stops when the watchdog wants the program
- * stopped. The lock word is the one eBPF programs take with
- * bpf_spin_lock(): a qspinlock.
+ * bpf_spin_lock as the verifier has it: one lock per invocation at a time,
+ * none in NMI context, and a wait that stops when the watchdog wants the
+ * program stopped. The lock word is the one eBPF programs take with
+ * bpf_spin_lock(): a qspinlock. The stub takes a free lock where softirqs
+ * cannot run (arch/x86/net/iu_arch.c); this is the rest: a lock that is
+ * held, and a lock where softirqs could run, which is taken as
+ * bpf_spin_lock() does, with interrupts disabled.
  */
-static notrace u64 iu_spin_lock(struct bpf_spin_lock *lock)
+notrace u64 iu_spin_lock(struct bpf_spin_lock *lock)
 {
 	arch_spinlock_t *l = (arch_spinlock_t *)lock;
 	struct iu_frame *f = iu_current();
-	unsigned long flags;
+	bool irqsave = !(preempt_count() & (SOFTIRQ_MASK | HARDIRQ_MASK));
+	unsigned long flags = 0;
 
 	BUILD_BUG_ON(sizeof(*l) != sizeof(*lock));
 	if (!f)
 		return 0;
 	if (in_nmi())
 		iu_panic_msg(f, "took a spin lock in NMI context");
-	if (this_cpu_read(iu_cpu.locks))
-		iu_panic_msg(f, "took a second spin lock while one is held on this CPU");
-	if (f->nres == IU_MAX_RES)
-		iu_panic_msg(f, "holds more than %d locks and records", IU_MAX_RES);
-	if (!iu_irqoff_get())
-		iu_panic_msg(f, "took a spin lock while every other CPU runs a native program with interrupts off");
-	local_irq_save(flags);
+	if (this_cpu_read(iu_cpu.lock))
+		iu_panic_msg(f, "took a second spin lock while holding one");
+	if (irqsave) {
+		if (!iu_irqoff_get())
+			iu_panic_msg(f, "took a spin lock while every other CPU runs a native program with interrupts off");
+		local_irq_save(flags);
+	}
 	while (!arch_spin_trylock(l)) {
 		if (iu_frame_stop_wanted(this_cpu_ptr(&iu_cpu), this_cpu_read(iu_level.word),
 					 f - this_cpu_ptr(&iu_cpu.frame[0]))) {
-			local_irq_restore(flags);
-			iu_irqoff_put();
+			if (irqsave) {
+				local_irq_restore(flags);
+				iu_irqoff_put();
+			}
 			iu_fault(IU_FAULT_STOP);
 		}
 		cpu_relax();
 	}
-	this_cpu_inc(iu_cpu.locks);
-	f->res[f->nres++] = (struct iu_res){
-		.ptr = lock, .kind = IU_RES_SPIN_LOCK, .irq_flags = flags };
+	this_cpu_write(iu_cpu.lock_flags, flags);
+	this_cpu_write(iu_cpu.lock, (unsigned long)lock | (irqsave ? IU_LOCK_IRQSAVE : 0));
 	iu_arm_release(f);
 	return 0;
 }
 NOKPROBE_SYMBOL(iu_spin_lock);
 
-static notrace u64 iu_spin_unlock(struct bpf_spin_lock *lock)
+/* The stub unlocks a lock it took; this, one taken with irqsave, and a mismatch. */
+notrace u64 iu_spin_unlock(struct bpf_spin_lock *lock)
 {
 	struct iu_frame *f = iu_current();
-	struct iu_res *r;
-	struct iu_res held;
 
 	if (!f)
 		return 0;
-	r = iu_res_find(f, IU_RES_SPIN_LOCK, lock);
-	if (!r)
+	if (!lock || (this_cpu_read(iu_cpu.lock) & ~IU_LOCK_IRQSAVE) != (unsigned long)lock)
 		iu_panic_msg(f, "released a spin lock it does not hold");
-	held = *r;
-	iu_res_drop(f, r);
-	iu_unlock(&held);
+	iu_unlock();
 	return 0;
 }
 NOKPROBE_SYMBOL(iu_spin_unlock);

@@ -92,43 +92,17 @@ static bool iu_gs_reachable(unsigned long addr)
 	return (long)addr == (s32)addr;
 }
 
-/*
- * The stub every call of helper @fn goes through, in IU_ARCH_HELPER_STUB bytes:
- *
- *	endbr64
- *	cmpb	$0, %gs:iu_cpu.locks	(not for bpf_spin_unlock: @any_lock)
- *	jne	iu_helper_under_lock	as the verifier has it, no helper but
- *					the unlock while a spin lock is held
- *	call	fn
- *	cmpb	$0, %gs:iu_stop_pending	the watchdog wants a program stopped
- *	jne	stop
- *	ret
- * stop: movq %rax, %rdi; jmp iu_helper_returned
- */
-int iu_arch_emit_helper_stub(u8 *p, const void *fn, bool any_lock)
+/* The stub tail after a call: ret, or iu_helper_returned() if a stop is pending. */
+static u8 *iu_emit_call_tail(u8 *p, unsigned long fn)
 {
-	unsigned long locks = (unsigned long)&iu_cpu + offsetof(struct iu_cpu, locks);
 	unsigned long pending = (unsigned long)&iu_stop_pending;
-	unsigned long under = (unsigned long)iu_helper_under_lock;
 	unsigned long returned = (unsigned long)iu_helper_returned;
-	u8 *start = p, *jstop;
+	u8 *jstop;
 
-	OPTIMIZER_HIDE_VAR(under);
 	OPTIMIZER_HIDE_VAR(returned);
-	if (!iu_gs_reachable(locks) || !iu_gs_reachable(pending))
-		return -EFAULT;
-	memset(p, 0xcc, IU_ARCH_HELPER_STUB);
-	p = iu_emit_endbr(p);
-	if (!any_lock) {
-		p = iu_emit_gs(p, (const u8 []){ 0x80 }, 1, 7, locks);
-		*p++ = 0;
-		p = iu_emit_rel32(p, (const u8 []){ 0x0f, 0x85 }, 2, under);
-		if (!p)
-			return -ERANGE;
-	}
-	p = iu_emit_rel32(p, (const u8 []){ 0xe8 }, 1, (unsigned long)fn);
+	p = iu_emit_rel32(p, (const u8 []){ 0xe8 }, 1, fn);
 	if (!p)
-		return -ERANGE;
+		return NULL;
 	p = iu_emit_gs(p, (const u8 []){ 0x80 }, 1, 7, pending);
 	*p++ = 0;
 	jstop = p;
@@ -137,12 +111,192 @@ int iu_arch_emit_helper_stub(u8 *p, const void *fn, bool any_lock)
 	p = iu_emit_ret(p);
 	jstop[1] = p - (jstop + 2);
 	memcpy(p, (const u8 []){ 0x48, 0x89, 0xc7 }, 3);	/* movq %rax, %rdi */
-	p = iu_emit_rel32(p + 3, (const u8 []){ 0xe9 }, 1, returned);
+	return iu_emit_rel32(p + 3, (const u8 []){ 0xe9 }, 1, returned);
+}
+
+static unsigned long iu_lock_addr(void)
+{
+	return (unsigned long)&iu_cpu + offsetof(struct iu_cpu, lock);
+}
+
+/* cmpq $0, %gs:iu_cpu.lock */
+static u8 *iu_emit_lock_held(u8 *p)
+{
+	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x83 }, 2, 7, iu_lock_addr());
+	*p++ = 0;
+	return p;
+}
+
+static bool iu_stub_data_reachable(void)
+{
+	return iu_gs_reachable(iu_lock_addr()) &&
+	       iu_gs_reachable((unsigned long)&iu_stop_pending) &&
+	       iu_gs_reachable((unsigned long)&pcpu_hot.preempt_count);
+}
+
+/*
+ * The stub every call of helper @fn goes through, in IU_ARCH_HELPER_STUB bytes:
+ *
+ *	endbr64
+ *	cmpq	$0, %gs:iu_cpu.lock
+ *	jne	iu_helper_under_lock	as the verifier has it, no helper while
+ *					a spin lock is held (the unlock has its own stub)
+ *	call	fn
+ *	cmpb	$0, %gs:iu_stop_pending	the watchdog wants a program stopped
+ *	jne	stop
+ *	ret
+ * stop: movq %rax, %rdi; jmp iu_helper_returned
+ */
+int iu_arch_emit_helper_stub(u8 *p, const void *fn)
+{
+	unsigned long under = (unsigned long)iu_helper_under_lock;
+	u8 *start = p;
+
+	OPTIMIZER_HIDE_VAR(under);
+	if (!iu_stub_data_reachable())
+		return -EFAULT;
+	memset(p, 0xcc, IU_ARCH_HELPER_STUB);
+	p = iu_emit_endbr(p);
+	p = iu_emit_lock_held(p);
+	p = iu_emit_rel32(p, (const u8 []){ 0x0f, 0x85 }, 2, under);
+	if (p)
+		p = iu_emit_call_tail(p, (unsigned long)fn);
 	if (!p)
 		return -ERANGE;
 	return p - start <= IU_ARCH_HELPER_STUB ? 0 : -E2BIG;
 }
 
+/* Does @addr fit a sign-extended imm32 (the kernel's top 2 GB)? */
+static bool iu_imm32(unsigned long addr)
+{
+	return (long)addr == (s32)addr;
+}
+
+/*
+ * bpf_spin_lock of program @img, in the stub: the common case is a lock
+ * that is free, taken where softirqs cannot run (XDP and tc run in softirq
+ * or with BH disabled). There it keeps interrupts on: no program that may
+ * lock runs in hardirq or NMI context with interrupts on (tracing programs
+ * take no locks), so waiting cannot deadlock, and the watchdog's timer
+ * still runs on this CPU. A level 0 invocation the entry stub started
+ * returns through the stub's release path from now on.
+ *
+ *	endbr64
+ *	cmpq	$0, %gs:iu_cpu.lock		one lock at a time
+ *	jne	slow
+ *	testl	$(SOFTIRQ_MASK | HARDIRQ_MASK), %gs:preempt_count
+ *	jz	slow
+ *	movq	%gs:frame[0].stack_top, %rax
+ *	cmpq	$fast_ret, -8(%rax)
+ *	jne	1f
+ *	movq	$fast_release, -8(%rax)
+ * 1:	xorl	%eax, %eax
+ *	movl	$1, %ecx
+ *	lock cmpxchgl %ecx, (%rdi)		arch_spin_trylock()
+ *	jne	slow
+ *	movq	%rdi, %gs:iu_cpu.lock
+ *	ret
+ * slow: call iu_spin_lock, then the helper stub's tail
+ *
+ * The slot compared is the level 0 return address: it holds this
+ * program's fast_ret only while the entry stub runs this program at
+ * level 0 (no program runs nested in itself), so a nested or slow path
+ * invocation is left to iu_dispatch_slow(), which releases after it.
+ */
+int iu_arch_emit_lock_stub(u8 *p, const struct bpf_iu_image *img)
+{
+	unsigned long top0 = (unsigned long)&iu_cpu +
+			     offsetof(struct iu_cpu, frame[0].stack_top);
+	unsigned long ret = (unsigned long)img->fast_ret;
+	unsigned long rel = (unsigned long)img->fast_release;
+	unsigned long pc = (unsigned long)&pcpu_hot.preempt_count;
+	u8 *start = p, *j[3];
+	unsigned int i;
+
+	if (!iu_stub_data_reachable() || !iu_gs_reachable(top0))
+		return -EFAULT;
+	if (!iu_imm32(ret) || !iu_imm32(rel))
+		return -ERANGE;
+	memset(p, 0xcc, IU_ARCH_LOCK_STUB);
+	p = iu_emit_endbr(p);
+	p = iu_emit_lock_held(p);
+	j[0] = p;
+	p += 2;							/* jne slow */
+	p = iu_emit_gs(p, (const u8 []){ 0xf7 }, 1, 0, pc);
+	put_unaligned((u32)(SOFTIRQ_MASK | HARDIRQ_MASK), (u32 *)p);
+	p += 4;
+	j[1] = p;
+	p += 2;							/* jz slow */
+	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x8b }, 2, 0, top0);
+	memcpy(p, (const u8 []){ 0x48, 0x81, 0x78, 0xf8 }, 4);	/* cmpq $ret, -8(%rax) */
+	put_unaligned((s32)ret, (s32 *)(p + 4));
+	memcpy(p + 8, (const u8 []){ 0x75, 0x08 }, 2);		/* jne 1f */
+	memcpy(p + 10, (const u8 []){ 0x48, 0xc7, 0x40, 0xf8 }, 4);
+	put_unaligned((s32)rel, (s32 *)(p + 14));		/* movq $rel, -8(%rax) */
+	p += 18;
+	memcpy(p, (const u8 []){ 0x31, 0xc0,			/* xorl %eax, %eax */
+				 0xb9, 0x01, 0x00, 0x00, 0x00,	/* movl $1, %ecx */
+				 0xf0, 0x0f, 0xb1, 0x0f }, 11);	/* lock cmpxchgl */
+	p += 11;
+	j[2] = p;
+	p += 2;							/* jne slow */
+	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x89 }, 2, 7, iu_lock_addr());
+	p = iu_emit_ret(p);
+	for (i = 0; i < ARRAY_SIZE(j); i++) {
+		j[i][0] = i == 1 ? 0x74 : 0x75;
+		j[i][1] = p - (j[i] + 2);
+	}
+	p = iu_emit_call_tail(p, (unsigned long)iu_spin_lock);
+	if (!p)
+		return -ERANGE;
+	return p - start <= IU_ARCH_LOCK_STUB ? 0 : -E2BIG;
+}
+
+/*
+ * bpf_spin_unlock, in the stub when the lock is the one the stub took:
+ *
+ *	endbr64
+ *	cmpq	%rdi, %gs:iu_cpu.lock
+ *	jne	slow				not held, or taken with irqsave
+ *	testq	%rdi, %rdi
+ *	jz	slow
+ *	movq	$0, %gs:iu_cpu.lock		forget it, then let it go
+ *	movb	$0, (%rdi)			arch_spin_unlock()
+ *	xorl	%eax, %eax
+ *	ret
+ * slow: call iu_spin_unlock, then the helper stub's tail
+ */
+int iu_arch_emit_unlock_stub(u8 *p)
+{
+	u8 *start = p, *j[2];
+	unsigned int i;
+
+	if (!iu_stub_data_reachable())
+		return -EFAULT;
+	memset(p, 0xcc, IU_ARCH_LOCK_STUB);
+	p = iu_emit_endbr(p);
+	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x39 }, 2, 7, iu_lock_addr());
+	j[0] = p;
+	memcpy(p + 2, (const u8 []){ 0x48, 0x85, 0xff }, 3);	/* testq %rdi, %rdi */
+	p += 5;
+	j[1] = p;
+	p += 2;
+	p = iu_emit_gs(p, (const u8 []){ 0x48, 0xc7 }, 2, 0, iu_lock_addr());
+	put_unaligned(0, (u32 *)p);
+	p += 4;
+	memcpy(p, (const u8 []){ 0xc6, 0x07, 0x00,		/* movb $0, (%rdi) */
+				 0x31, 0xc0 }, 5);		/* xorl %eax, %eax */
+	p += 5;
+	p = iu_emit_ret(p);
+	for (i = 0; i < ARRAY_SIZE(j); i++) {
+		j[i][0] = i ? 0x74 : 0x75;
+		j[i][1] = p - (j[i] + 2);
+	}
+	p = iu_emit_call_tail(p, (unsigned long)iu_spin_unlock);
+	if (!p)
+		return -ERANGE;
+	return p - start <= IU_ARCH_LOCK_STUB ? 0 : -E2BIG;
+}
 
 enum { IU_L_SLOW, IU_L_IRQOFF, IU_L_GATED, IU_L_RET, IU_REL_LABELS };
 
@@ -209,7 +363,9 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	unsigned long slow = (unsigned long)iu_dispatch_slow;
 	unsigned long refused = (unsigned long)iu_dispatch_refused;
 	unsigned long release = (unsigned long)iu_release_fast;
+	unsigned long nres0 = (unsigned long)&iu_cpu + offsetof(struct iu_cpu, frame[0].nres);
 	u8 *start = img->alloc, *p = start, *fix[IU_REL_LABELS] = {}, *at[IU_REL_LABELS];
+	u8 *jheld[2];
 	const void *resume;
 	unsigned int i;
 
@@ -219,7 +375,8 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	OPTIMIZER_HIDE_VAR(slow);
 	OPTIMIZER_HIDE_VAR(refused);
 	OPTIMIZER_HIDE_VAR(release);
-	if (!iu_gs_reachable(level) || !iu_gs_reachable(top0))
+	if (!iu_gs_reachable(level) || !iu_gs_reachable(top0) || !iu_gs_reachable(nres0) ||
+	    !iu_stub_data_reachable())
 		return -EFAULT;
 
 	p = iu_emit_endbr(p);
@@ -271,8 +428,24 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	if (!p)
 		return -ERANGE;
 
-	/* release: %rsp is at the stack top; keep the return address above it */
+	/*
+	 * release: nothing left (the program gave it all back), or call
+	 * iu_release_fast; %rsp is at the stack top, keep the return
+	 * address above it
+	 */
 	img->fast_release = p;
+	p = iu_emit_lock_held(p);
+	memcpy(p, (const u8 []){ 0x75, 0x00 }, 2);		/* jne 1f */
+	jheld[0] = p;
+	p = iu_emit_gs(p + 2, (const u8 []){ 0x83 }, 1, 7, nres0);
+	*p++ = 0;
+	memcpy(p, (const u8 []){ 0x75, 0x00 }, 2);		/* jne 1f */
+	jheld[1] = p;
+	p = iu_emit_rel32(p + 2, (const u8 []){ 0xe9 }, 1, (unsigned long)at[IU_L_RET]);
+	if (!p)
+		return -ERANGE;
+	jheld[0][1] = p - (jheld[0] + 2);
+	jheld[1][1] = p - (jheld[1] + 2);
 	memcpy(p, (const u8 []){ 0x48, 0x83, 0xec, 0x20,	/* subq $32, %rsp */
 				 0x48, 0x89, 0x04, 0x24 }, 8);	/* movq %rax, (%rsp) */
 	p += 8;

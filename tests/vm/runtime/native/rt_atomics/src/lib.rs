@@ -16,4 +16,15 @@ fn rt_atomic_count(_ctx: &mut XdpContext) -> XdpAction {
     XdpAction::Pass
 }
 
+iu::map!(LOCKED: Array<u32, SpinLocked<u64>>, max_entries = 1);
+
+/// Counts under the element's bpf_spin_lock: the CPUs contend for it on every run.
+fn rt_locked_count(ctx: &mut XdpContext) -> XdpAction {
+    match LOCKED.with_lock(ctx, &0, |v| *v += 1) {
+        Some(()) => XdpAction::Pass,
+        None => XdpAction::Drop,
+    }
+}
+
 iu::xdp!(rt_atomic_count);
+iu::xdp!(rt_locked_count);

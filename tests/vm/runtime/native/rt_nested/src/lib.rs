@@ -5,13 +5,17 @@
 //! inner program does: 0 count; 1 loop forever (the watchdog stops it, the outer run goes
 //! on); 2 reserve a ring-buffer record and forget it (the runtime discards it); 3 reserve
 //! and submit one.
+//! `rt_locker` (XDP) holds a `bpf_spin_lock` until a timer interrupt has run `rt_tick`
+//! (on irq/softirq_raise, which the tick hits; it calls a helper) inside its critical section.
 #![no_std]
 
 use core::hint::black_box;
 use iu::prelude::*;
 
-/// [0] runs of rt_outer, [1] runs of rt_inner, [2] outer runs that saw the inner run.
-iu::map!(COUNTS: Array<u32, u64>, max_entries = 3);
+/// [0] runs of rt_outer, [1] runs of rt_inner, [2] outer runs that saw the inner run,
+/// [3] runs of rt_tick, [4] rt_locker runs that saw rt_tick run while holding the lock.
+iu::map!(COUNTS: Array<u32, u64>, max_entries = 5);
+iu::map!(LOCKED: Array<u32, SpinLocked<u64>>, max_entries = 1);
 iu::map!(CTL: Array<u32, u64>, max_entries = 1);
 iu::map!(EVENTS: RingBuf, max_entries = 4096);
 
@@ -53,5 +57,40 @@ fn rt_inner(_ctx: &KprobeContext) -> u32 {
     0
 }
 
+/// Iterations rt_locker waits for a timer tick with the lock held (the watchdog budget
+/// is far longer than a tick).
+const TICK_WAIT: u64 = 200_000_000;
+
+fn rt_locker(ctx: &mut XdpContext) -> XdpAction {
+    let seen = LOCKED.with_lock(ctx, &0, |v| {
+        *v += 1;
+        let before = COUNTS.get(&3);
+        let mut i = 0;
+        while i < TICK_WAIT {
+            if black_box(COUNTS.get(&3)) != before {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    });
+    if seen == Some(true) {
+        COUNTS.fetch_add(&4, 1);
+        XdpAction::Pass
+    } else {
+        XdpAction::Drop
+    }
+}
+
+fn rt_tick(_ctx: &TracepointContext) -> u32 {
+    // a helper (not the one rt_inner probes): allowed here, though the program this
+    // interrupted holds a lock
+    let _ = ktime_get_ns();
+    COUNTS.fetch_add(&3, 1);
+    0
+}
+
 iu::xdp!(rt_outer);
+iu::xdp!(rt_locker);
+iu::tracepoint!(rt_tick, "irq/softirq_raise");
 iu::kprobe!(rt_inner, "bpf_user_rnd_u32");
