@@ -15,7 +15,7 @@ pub(crate) mod prog_def {
 
 /// `struct iu_map_def`
 pub(crate) mod map_def {
-    pub(crate) const SIZE: usize = 88;
+    pub(crate) const SIZE: usize = 96;
     pub(crate) const KPTR: usize = 0;
     pub(crate) const MAP_TYPE: usize = 8;
     pub(crate) const KEY_SIZE: usize = 12;
@@ -28,4 +28,6 @@ pub(crate) mod map_def {
     pub(crate) const CPU_OFF: usize = 72;
     pub(crate) const ELEM_SIZE: usize = 80;
     pub(crate) const INDEX_MASK: usize = 84;
+    pub(crate) const VALUE_OFF: usize = 88;
+    pub(crate) const RESERVED: usize = 92;
 }

@@ -105,6 +105,9 @@ pub(crate) mod sys {
         ) -> !;
         pub fn iu_skb_data(skb: *const c_void, data_end: *mut u64) -> u64;
         pub fn iu_skb_len(skb: *const c_void) -> u32;
+        /// The verifier's inlined HASH lookup: the element (the value at the record's
+        /// `value_off`), bound by the kernel to the map type's own lookup function.
+        pub fn iu_htab_lookup(map: *mut c_void, key: *const c_void) -> *mut c_void;
     }
 }
 

@@ -15,7 +15,7 @@ use crate::Pod;
 use crate::helpers::sys;
 use core::ffi::c_void;
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// `enum bpf_map_type` values used by the SDK.
 pub mod map_type {
@@ -84,6 +84,8 @@ pub(crate) struct MapDef {
     cpu_off: AtomicU64,
     elem_size: u32,
     index_mask: u32,
+    value_off: AtomicU32,
+    reserved: u32,
 }
 
 // The layout of uapi/linux/bpf_iu.h, generated from the kernel's BTF.
@@ -103,6 +105,8 @@ const _: () = {
     assert!(offset_of!(MapDef, cpu_off) == c::CPU_OFF);
     assert!(offset_of!(MapDef, elem_size) == c::ELEM_SIZE);
     assert!(offset_of!(MapDef, index_mask) == c::INDEX_MASK);
+    assert!(offset_of!(MapDef, value_off) == c::VALUE_OFF);
+    assert!(offset_of!(MapDef, reserved) == c::RESERVED);
 };
 
 /// The element layout of the kernel's array maps (kernel/bpf/arraymap.c), which lookups
@@ -223,10 +227,13 @@ impl MapDef {
             cpu_off: AtomicU64::new(0),
             elem_size,
             index_mask,
+            value_off: AtomicU32::new(0),
+            reserved: 0,
         }
     }
 
     /// The kernel's `struct bpf_map *`, written at load time before any run.
+    #[inline(always)]
     fn ptr(&self) -> *mut c_void {
         #[cfg(not(target_os = "none"))]
         host_view::bind(self);
@@ -249,7 +256,28 @@ impl MapDef {
                 return self.array_elem(map_type, elems, elem, index);
             }
         }
+        if map_type == map_type::HASH {
+            return self.htab_lookup(key);
+        }
         self.lookup(key)
+    }
+
+    /// A HASH lookup as the verifier inlines it: the map type's lookup function called
+    /// directly (no helper, no `map->ops`), the value at the offset the kernel published.
+    #[inline(always)]
+    fn htab_lookup(&self, key: *const c_void) -> *mut c_void {
+        let m = self.ptr();
+        if m.is_null() {
+            return core::ptr::null_mut();
+        }
+        // SAFETY: m is the HASH map the kernel bound to this record (type and key size
+        // checked at load time), key points to a live key of that size.
+        let e = unsafe { sys::iu_htab_lookup(m, key) };
+        if e.is_null() {
+            return e;
+        }
+        // SAFETY: the value lies at value_off inside the element the kernel returned.
+        unsafe { e.byte_add(self.value_off.load(Ordering::Relaxed) as usize) }
     }
 
     /// `elems` is the kernel's: for ARRAY the first of `max_entries` values `elem` bytes
@@ -268,6 +296,7 @@ impl MapDef {
         (pcpu.wrapping_add(this_cpu_offset(self.cpu_off.load(Ordering::Relaxed)))) as *mut c_void
     }
 
+    #[inline]
     fn lookup(&self, key: *const c_void) -> *mut c_void {
         let m = self.ptr();
         if m.is_null() {

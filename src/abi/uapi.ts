@@ -650,6 +650,8 @@ export const StructOff = {
     cpu_off: 72,
     elem_size: 80,
     index_mask: 84,
+    value_off: 88,
+    reserved: 92,
   },
   iuProv: {
     magic: 0,
@@ -671,6 +673,6 @@ export const Sizeof = {
   perf_event_attr: 136,
   bpf_iu_load_attr: 24,
   iu_prog_def: 256,
-  iu_map_def: 88,
+  iu_map_def: 96,
   iu_prov: 112,
 } as const;

@@ -581,6 +581,11 @@ pub unsafe fn iu_skb_data(skb: *const c_void, data_end: *mut u64) -> u64 {
     unsafe { *data_end = p as u64 + n as u64 };
     p as u64
 }
+pub unsafe fn iu_htab_lookup(m: *mut c_void, key: *const c_void) -> *mut c_void {
+    // the record's value_off stays 0 here: the value itself
+    // SAFETY: the caller's contract is bpf_map_lookup_elem's.
+    unsafe { bpf_map_lookup_elem(m, key) }
+}
 pub unsafe fn iu_skb_len(skb: *const c_void) -> u32 {
     super::ctx::skb_bytes(skb).1 as u32
 }

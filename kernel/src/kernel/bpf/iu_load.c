@@ -47,6 +47,7 @@ struct iu_load {
 	u32 stack;			/* proven stack bound, or 0 */
 	bool mcount;			/* imports the stack check */
 	u16 helper_stub[__BPF_FUNC_MAX_ID];	/* 1 + first slot of the helper's stub */
+	u16 htab_stub;			/* ... of iu_htab_lookup's */
 };
 
 /*
@@ -431,6 +432,7 @@ static int iu_get_maps(struct iu_load *l)
 		struct bpf_map *map;
 
 		if (d->kptr || d->iu_flags & ~IU_MAP_F_ALL || d->elems || d->cpu_off ||
+		    d->value_off || d->reserved ||
 		    !memchr(d->name, 0, IU_MAP_NAME_LEN)) {
 			iu_log(l->log, ".iu.maps record %u malformed", i);
 			ret = -ENOEXEC;
@@ -602,33 +604,92 @@ static bool iu_lock_helper(enum bpf_func_id id)
 	return id == BPF_FUNC_spin_lock || id == BPF_FUNC_spin_unlock;
 }
 
-static u8 *iu_stub_slot(struct iu_load *l, enum bpf_func_id id)
+static u8 *iu_stub_at(struct iu_load *l, u16 slot)
 {
-	return l->iu->alloc + IU_HELPER_STUBS + (l->helper_stub[id] - 1) * IU_ARCH_HELPER_STUB;
+	return l->iu->alloc + IU_HELPER_STUBS + (slot - 1) * IU_ARCH_HELPER_STUB;
 }
 
-static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 *val)
+static u8 *iu_stub_slot(struct iu_load *l, enum bpf_func_id id)
 {
-	unsigned int slots = iu_lock_helper(id) ? IU_ARCH_LOCK_STUB / IU_ARCH_HELPER_STUB : 1;
+	return iu_stub_at(l, l->helper_stub[id]);
+}
+
+/* The stub in *@slot (1 + its first slot), taking @slots slots; @fn: write a helper stub. */
+static int iu_stub_get(struct iu_load *l, u16 *slot, unsigned int slots, void *fn, u64 *val)
+{
 	int ret = 0;
 
-	if (!l->helper_stub[id]) {
+	if (!*slot) {
 		if (IU_HELPER_STUBS + (l->nstubs + slots) * IU_ARCH_HELPER_STUB > PAGE_SIZE) {
 			iu_log(l->log, "image calls too many different helpers: their stubs take more than %lu slots",
 			       (PAGE_SIZE - IU_HELPER_STUBS) / IU_ARCH_HELPER_STUB);
 			return -E2BIG;
 		}
-		l->helper_stub[id] = l->nstubs + 1;
+		*slot = l->nstubs + 1;
 		l->nstubs += slots;
-		if (!iu_lock_helper(id))
-			ret = iu_arch_emit_helper_stub(iu_stub_slot(l, id), fn);
+		if (fn)
+			ret = iu_arch_emit_helper_stub(iu_stub_at(l, *slot), fn);
 		if (ret) {
 			iu_log(l->log, "helper stub out of reach of the kernel (%d)", ret);
 			return ret;
 		}
 	}
-	*val = (u64)(unsigned long)iu_stub_slot(l, id);
+	*val = (u64)(unsigned long)iu_stub_at(l, *slot);
 	return 0;
+}
+
+static int iu_helper_stub(struct iu_load *l, enum bpf_func_id id, void *fn, u64 *val)
+{
+	if (iu_lock_helper(id))
+		return iu_stub_get(l, &l->helper_stub[id],
+				   IU_ARCH_LOCK_STUB / IU_ARCH_HELPER_STUB, NULL, val);
+	return iu_stub_get(l, &l->helper_stub[id], 1, fn, val);
+}
+
+/*
+ * The direct lookup of HASH map @map, the verifier's inlined one: what
+ * htab_map_gen_lookup() emits is a call of the map's lookup function and
+ * the offset of the value in the element it returns. Returns the offset
+ * and the function in @fn. Anything else it emits: the map's
+ * map_lookup_elem, which returns the value.
+ */
+static u32 iu_htab_direct(struct bpf_map *map, void **fn)
+{
+	struct bpf_insn insn[8];
+	int n = -1;
+
+	if (map->ops->map_gen_lookup)
+		n = map->ops->map_gen_lookup(map, insn);
+	if (n == 3 && insn[0].code == (BPF_JMP | BPF_CALL) && !insn[0].src_reg &&
+	    insn[1].code == (BPF_JMP | BPF_JEQ | BPF_K) && insn[1].dst_reg == BPF_REG_0 &&
+	    !insn[1].imm && insn[1].off == 1 &&
+	    insn[2].code == (BPF_ALU64 | BPF_ADD | BPF_K) && insn[2].dst_reg == BPF_REG_0 &&
+	    insn[2].imm > 0) {
+		if (fn)
+			*fn = (void *)__bpf_call_base + insn[0].imm;
+		return insn[2].imm;
+	}
+	if (fn)
+		*fn = map->ops->map_lookup_elem;
+	return 0;
+}
+
+/* iu_htab_lookup, the SDK's lookup of HASH maps: a helper stub calling it directly. */
+static int iu_htab_stub(struct iu_load *l, u64 *val)
+{
+	struct bpf_prog_aux *aux = l->prog->aux;
+	void *fn = NULL;
+	unsigned int i;
+
+	for (i = 0; i < aux->used_map_cnt && !fn; i++)
+		if (aux->used_maps[i]->map_type == BPF_MAP_TYPE_HASH)
+			iu_htab_direct(aux->used_maps[i], &fn);
+	if (!fn) {
+		/* the SDK calls it with the image's HASH maps only */
+		*val = (u64)(unsigned long)iu_runtime_denied_helper();
+		return 0;
+	}
+	return iu_stub_get(l, &l->htab_stub, 1, fn, val);
 }
 
 /* Does another program type declared in the image allow helper @id? */
@@ -708,6 +769,8 @@ static int iu_resolve(struct iu_load *l, const char *name, u64 *val)
 			return ret;
 		return iu_helper_effects(l, id);
 	}
+	if (!strcmp(name, "iu_htab_lookup"))
+		return iu_htab_stub(l, val);
 	if (!strncmp(name, "iu_", 3) || !strcmp(name, "mcount")) {
 		addr = iu_runtime_lookup(name);
 		if (addr) {
@@ -838,6 +901,8 @@ static void iu_write_maps(struct iu_load *l)
 		struct bpf_array *a = container_of(map, struct bpf_array, map);
 
 		defs[i].kptr = (u64)(unsigned long)map;
+		if (map->map_type == BPF_MAP_TYPE_HASH)
+			defs[i].value_off = iu_htab_direct(map, NULL);
 		if (!defs[i].elem_size)
 			continue;
 		if (map->map_type == BPF_MAP_TYPE_ARRAY) {

@@ -48,6 +48,9 @@ struct iu_prog_def {
  * index_mask (the kernel checks them against the map); the kernel then
  * writes elems (ARRAY: the first value; PERCPU_ARRAY: the per-CPU pointers)
  * and, on x86, cpu_off (the %gs offset of this CPU's per-CPU offset).
+ * For a HASH map the kernel writes value_off: the offset of the value in
+ * what the image's import iu_htab_lookup(map, key) returns (the element,
+ * as the verifier's inlined lookup has it), or 0 if that is the value.
  */
 struct iu_map_def {
 	__u64	kptr;
@@ -62,6 +65,8 @@ struct iu_map_def {
 	__u64	cpu_off;		/* 0 in the file */
 	__u32	elem_size;		/* or 0 */
 	__u32	index_mask;		/* or 0 */
+	__u32	value_off;		/* 0 in the file */
+	__u32	reserved;		/* 0 */
 };
 
 /* The value begins with a struct bpf_spin_lock the program takes. */
