@@ -117,6 +117,7 @@ export const WORKLOADS: Workload[] = [
   xdp("parse_udp", "parse Eth/IPv4/UDP + count by port", 100_000, [{ name: "PORTS", compare: true }]),
   xdp("rewrite_csum", "rewrite + IPv4/UDP checksum", 100_000),
   xdp("spin_lock", "spin lock acquire/release on a map value", 100_000, [{ name: "LOCKED", compare: true }]),
+  xdp("helper_calls", "eight helper calls (clock, CPU, random)", 100_000),
   xdp("fnv1a", "FNV-1a over 1,500 bytes", 10_000),
   xdp("loop10k", "10,000-iteration loop", 2_000),
   {
