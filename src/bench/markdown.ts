@@ -61,7 +61,11 @@ function stopRow(points: RunawayPoint[], program: string): string[] | undefined 
   ];
 }
 
-/** The headline numbers: dispatch cost, who wins, the watchdog's stop latency, load time. */
+function geomean(xs: number[]): number {
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+/** The headline numbers: dispatch cost, who wins, the geometric mean, stop latency, load time. */
 export function summaryBlock(rep: BenchReport): string {
   const unit = rep.workloads[0]?.unit ?? unitOf(rep.mode);
   const rows: string[][] = [];
@@ -97,6 +101,11 @@ export function summaryBlock(rep: BenchReport): string {
       lo === hi ? at(lo) : `from ${at(lo)} to ${at(hi)}`,
     ]);
   }
+  if (measured.length)
+    rows.push([
+      `geometric mean of the ratios (${measured.length} workloads)`,
+      `**${geomean(measured.map((w) => w.ratio!)).toFixed(2)}**`,
+    ]);
   const points = rep.extras?.runaway?.points ?? [];
   for (const program of [...new Set(points.map((p) => p.program))]) {
     const r = stopRow(points, program);
