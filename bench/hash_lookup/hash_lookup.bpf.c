@@ -4,6 +4,7 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_ZERO_SEED);
 	__uint(max_entries, 256);
 	__type(key, __u32);
 	__type(value, __u64);

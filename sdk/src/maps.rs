@@ -57,6 +57,9 @@ pub const BPF_NOEXIST: u64 = 1;
 /// Flags for `update`: `BPF_EXIST` (replace only).
 pub const BPF_EXIST: u64 = 2;
 
+/// `BPF_F_ZERO_SEED`: the hash maps' hash seed is 0, not random, so that element placement
+/// repeats from run to run (for tests and benchmarks; creating such a map needs root).
+pub const BPF_F_ZERO_SEED: u32 = 0x40;
 /// `BPF_F_RDONLY_PROG`: programs may not write the map (set by the kernel on devmaps).
 pub const BPF_F_RDONLY_PROG: u32 = 0x80;
 /// `BPF_F_WRONLY_PROG`: programs may not read the map.

@@ -3,7 +3,7 @@
 
 use iu::prelude::*;
 
-iu::map!(SLOTS: Hash<u32, u64>, max_entries = 256);
+iu::map!(SLOTS: Hash<u32, u64>, max_entries = 256, flags = iu::maps::BPF_F_ZERO_SEED);
 
 fn hash_update(ctx: &mut XdpContext) -> XdpAction {
     let d = ctx.data();

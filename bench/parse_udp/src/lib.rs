@@ -3,7 +3,7 @@
 
 use iu::prelude::*;
 
-iu::map!(PORTS: Hash<u32, u64>, max_entries = 1024);
+iu::map!(PORTS: Hash<u32, u64>, max_entries = 1024, flags = iu::maps::BPF_F_ZERO_SEED);
 
 fn be16(d: &[u8], off: usize) -> u16 {
     u16::from_be_bytes([d[off], d[off + 1]])

@@ -1,6 +1,7 @@
 // Nesting: a native kprobe program (level 1, the dispatcher's slow path) runs inside a
 // native XDP program (level 0, the entry stub's own path) that calls the probed helper.
-// Both count exactly; a stop of the inner program leaves the outer run to finish
+// Both count exactly; a stop of the inner program (level 1, and level 2: a raw tracepoint
+// the inner program triggers) leaves the outer run to finish
 // normally; a ring-buffer record the inner program forgets is discarded at its end.
 // A program holding a bpf_spin_lock keeps interrupts on: a tracing program a timer
 // interrupt runs inside the critical section calls helpers normally.
@@ -29,7 +30,7 @@ let obj: IuObject | undefined;
 function nested(): IuObject {
   if (obj) return obj;
   obj = IuObject.open(image("rt_nested")).load();
-  obj.attach(); // kprobe:bpf_user_rnd_u32
+  obj.attach(); // kprobe:bpf_user_rnd_u32, tracepoint:irq/softirq_raise, raw_tp:bpf_trace_printk
   return obj;
 }
 after(() => obj?.close());
@@ -101,6 +102,45 @@ test(
       counts().map((v, i) => v - c0[i]),
       [10, 10, 10],
       "both run on normally",
+    );
+  },
+);
+
+test(
+  "the watchdog stops a program at level 2 (a raw tracepoint inside the kprobe inside XDP); both levels below go on",
+  { skip: skipUnlessVm },
+  async (t) => {
+    if (await skipUnlessLoopsStop(t)) return;
+    await logWindow(1);
+    const mark = new LogMark();
+    const deep0 = counters(nested().program("rt_deep"))!;
+    const inner0 = counters(nested().program("rt_inner"))!;
+    const runs0 = count(5);
+    await withBudget(20, () => {
+      mode(4);
+      try {
+        return nested()
+          .program("rt_outer")
+          .testRun({ data: frame(0) }).retval;
+      } finally {
+        mode(0);
+      }
+    });
+    assert.equal(count(5) - runs0, 1, "rt_deep ran once, at level 2");
+    assert.equal(delta(deep0, counters(nested().program("rt_deep"))!).stops, 1, "rt_deep stopped once");
+    // The levels below have run as long, nested time included: the watchdog may stop them
+    // too once rt_deep is gone; each then returns its default, and nothing is left held.
+    const innerStops = delta(inner0, counters(nested().program("rt_inner"))!).stops;
+    assert.ok(innerStops <= 1, "rt_inner stopped at most once");
+    const log = mark.since();
+    assert.match(log, /iu: program rt_deep \(id \d+\) stopped: ran longer than the time budget/);
+    assertHealthy(log);
+    const c0 = counts();
+    runOuter(10);
+    assert.deepEqual(
+      counts().map((v, i) => v - c0[i]),
+      [10, 10, 10],
+      "all levels run on normally",
     );
   },
 );

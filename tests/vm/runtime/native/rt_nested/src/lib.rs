@@ -4,7 +4,8 @@
 //! function, then runs at level 1 (the dispatcher's slow path). CTL[0] picks what the
 //! inner program does: 0 count; 1 loop forever (the watchdog stops it, the outer run goes
 //! on); 2 reserve a ring-buffer record and forget it (the runtime discards it); 3 reserve
-//! and submit one.
+//! and submit one; 4 print a line, whose raw tracepoint `bpf_trace_printk` runs `rt_deep` at
+//! level 2, which then loops forever (the watchdog stops it, both levels below go on).
 //! `rt_locker` (XDP) holds a `bpf_spin_lock` until a timer interrupt has run `rt_tick`
 //! (on irq/softirq_raise, which the tick hits; it calls a helper) inside its critical section.
 #![no_std]
@@ -13,8 +14,9 @@ use core::hint::black_box;
 use iu::prelude::*;
 
 /// [0] runs of rt_outer, [1] runs of rt_inner, [2] outer runs that saw the inner run,
-/// [3] runs of rt_tick, [4] rt_locker runs that saw rt_tick run while holding the lock.
-iu::map!(COUNTS: Array<u32, u64>, max_entries = 5);
+/// [3] runs of rt_tick, [4] rt_locker runs that saw rt_tick run while holding the lock,
+/// [5] runs of rt_deep in mode 4.
+iu::map!(COUNTS: Array<u32, u64>, max_entries = 6);
 iu::map!(LOCKED: Array<u32, SpinLocked<u64>>, max_entries = 1);
 iu::map!(CTL: Array<u32, u64>, max_entries = 1);
 iu::map!(EVENTS: RingBuf, max_entries = 4096);
@@ -32,15 +34,7 @@ fn rt_outer(_ctx: &mut XdpContext) -> XdpAction {
 fn rt_inner(_ctx: &KprobeContext) -> u32 {
     COUNTS.fetch_add(&1, 1);
     match CTL.get(&0) {
-        Some(1) => {
-            let mut x = black_box(7u64);
-            loop {
-                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                if black_box(x) == 0 && black_box(x) == 1 {
-                    break;
-                }
-            }
-        }
+        Some(1) => spin_forever(),
         Some(2) => {
             if let Some(r) = EVENTS.reserve::<u64>() {
                 core::mem::forget(r);
@@ -51,6 +45,9 @@ fn rt_inner(_ctx: &KprobeContext) -> u32 {
                 *r = 0x5eed;
                 r.submit(0);
             }
+        }
+        Some(4) => {
+            iu::trace_printk!("rt_inner: to level 2\n");
         }
         _ => {}
     }
@@ -90,7 +87,27 @@ fn rt_tick(_ctx: &TracepointContext) -> u32 {
     0
 }
 
+fn rt_deep(_ctx: &RawTracepointContext) -> u32 {
+    if CTL.get(&0) != Some(4) {
+        return 0;
+    }
+    COUNTS.fetch_add(&5, 1);
+    spin_forever();
+    0
+}
+
+fn spin_forever() {
+    let mut x = black_box(7u64);
+    loop {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        if black_box(x) == 0 && black_box(x) == 1 {
+            break;
+        }
+    }
+}
+
 iu::xdp!(rt_outer);
+iu::raw_tracepoint!(rt_deep, "bpf_trace_printk");
 iu::xdp!(rt_locker);
 iu::tracepoint!(rt_tick, "irq/softirq_raise");
 iu::kprobe!(rt_inner, "bpf_user_rnd_u32");
