@@ -46,6 +46,20 @@ function runOuter(repeat: number): void {
   assert.equal(r.retval, XDP_PASS, "the outer program returns its own value");
 }
 
+/** One outer run with a 20 ms budget and CTL in mode `m` (a program that loops): its retval. */
+function runOuterIn(m: number): Promise<number> {
+  return withBudget(20, () => {
+    mode(m);
+    try {
+      return nested()
+        .program("rt_outer")
+        .testRun({ data: frame(0) }).retval;
+    } finally {
+      mode(0);
+    }
+  });
+}
+
 test(
   "a kprobe program nested in an XDP program: both run every time, counted exactly",
   { skip: skipUnlessVm },
@@ -77,16 +91,7 @@ test(
     const mark = new LogMark();
     const inner0 = counters(nested().program("rt_inner"))!;
     const outer0 = counters(nested().program("rt_outer"))!;
-    const retval = await withBudget(20, () => {
-      mode(1);
-      try {
-        return nested()
-          .program("rt_outer")
-          .testRun({ data: frame(0) }).retval;
-      } finally {
-        mode(0);
-      }
-    });
+    const retval = await runOuterIn(1);
     assert.equal(delta(inner0, counters(nested().program("rt_inner"))!).stops, 1, "rt_inner stopped once");
     // The outer invocation has run as long, nested time included: the watchdog may stop it
     // too once the inner one is gone (at its helper's return); it then returns the default.
@@ -116,16 +121,7 @@ test(
     const deep0 = counters(nested().program("rt_deep"))!;
     const inner0 = counters(nested().program("rt_inner"))!;
     const runs0 = count(5);
-    await withBudget(20, () => {
-      mode(4);
-      try {
-        return nested()
-          .program("rt_outer")
-          .testRun({ data: frame(0) }).retval;
-      } finally {
-        mode(0);
-      }
-    });
+    await runOuterIn(4);
     assert.equal(count(5) - runs0, 1, "rt_deep ran once, at level 2");
     assert.equal(delta(deep0, counters(nested().program("rt_deep"))!).stops, 1, "rt_deep stopped once");
     // The levels below have run as long, nested time included: the watchdog may stop them
