@@ -22,6 +22,7 @@ import {
   unitOf,
   type BenchReport,
 } from "./report.js";
+import { geomean } from "./stats.js";
 import type { RunawayPoint } from "./types.js";
 
 /** The blocks a document may hold, by name. */
@@ -59,10 +60,6 @@ function stopRow(points: RunawayPoint[], program: string): string[] | undefined 
     "median " +
       ps.map((p) => `**${ms(p.latencyNs)} ms** (${ms(p.minLatencyNs)}–${ms(p.maxLatencyNs)})`).join(" / "),
   ];
-}
-
-function geomean(xs: number[]): number {
-  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
 
 /** The headline numbers: dispatch cost, who wins, the geometric mean, stop latency, load time. */

@@ -86,11 +86,31 @@ static u8 *iu_emit_ret(u8 *p)
 	return p;
 }
 
-/* A %gs operand is a signed 32-bit displacement. */
-static bool iu_gs_reachable(unsigned long addr)
+/*
+ * Does @v fit a sign-extended 32-bit field: a %gs displacement, or an
+ * imm32 naming an address in the kernel's top 2 GB?
+ */
+static bool iu_s32(unsigned long v)
 {
-	return (long)addr == (s32)addr;
+	return (long)v == (s32)v;
 }
+
+/* jcc rel8 with opcode @op, its target set later by iu_land_jcc8() */
+static u8 *iu_emit_jcc8(u8 *p, u8 op)
+{
+	p[0] = op;
+	p[1] = 0;
+	return p + 2;
+}
+
+/* The jcc rel8 at @j goes to @target, a short forward jump. */
+static void iu_land_jcc8(u8 *j, const u8 *target)
+{
+	j[1] = target - (j + 2);
+}
+
+#define IU_JNE8	0x75
+#define IU_JZ8	0x74
 
 /* The stub tail after a call: ret, or iu_helper_returned() if a stop is pending. */
 static u8 *iu_emit_call_tail(u8 *p, unsigned long fn)
@@ -106,10 +126,8 @@ static u8 *iu_emit_call_tail(u8 *p, unsigned long fn)
 	p = iu_emit_gs(p, (const u8 []){ 0x80 }, 1, 7, pending);
 	*p++ = 0;
 	jstop = p;
-	*p++ = 0x75;						/* jne rel8 */
-	p++;
-	p = iu_emit_ret(p);
-	jstop[1] = p - (jstop + 2);
+	p = iu_emit_ret(iu_emit_jcc8(p, IU_JNE8));
+	iu_land_jcc8(jstop, p);
 	memcpy(p, (const u8 []){ 0x48, 0x89, 0xc7 }, 3);	/* movq %rax, %rdi */
 	return iu_emit_rel32(p + 3, (const u8 []){ 0xe9 }, 1, returned);
 }
@@ -129,9 +147,9 @@ static u8 *iu_emit_lock_held(u8 *p)
 
 static bool iu_stub_data_reachable(void)
 {
-	return iu_gs_reachable(iu_lock_addr()) &&
-	       iu_gs_reachable((unsigned long)&iu_stop_pending) &&
-	       iu_gs_reachable((unsigned long)&pcpu_hot.preempt_count);
+	return iu_s32(iu_lock_addr()) &&
+	       iu_s32((unsigned long)&iu_stop_pending) &&
+	       iu_s32((unsigned long)&pcpu_hot.preempt_count);
 }
 
 /*
@@ -164,12 +182,6 @@ int iu_arch_emit_helper_stub(u8 *p, const void *fn)
 	if (!p)
 		return -ERANGE;
 	return p - start <= IU_ARCH_HELPER_STUB ? 0 : -E2BIG;
-}
-
-/* Does @addr fit a sign-extended imm32 (the kernel's top 2 GB)? */
-static bool iu_imm32(unsigned long addr)
-{
-	return (long)addr == (s32)addr;
 }
 
 /*
@@ -213,20 +225,20 @@ int iu_arch_emit_lock_stub(u8 *p, const struct bpf_iu_image *img)
 	u8 *start = p, *j[3];
 	unsigned int i;
 
-	if (!iu_stub_data_reachable() || !iu_gs_reachable(top0))
+	if (!iu_stub_data_reachable() || !iu_s32(top0))
 		return -EFAULT;
-	if (!iu_imm32(ret) || !iu_imm32(rel))
+	if (!iu_s32(ret) || !iu_s32(rel))
 		return -ERANGE;
 	memset(p, 0xcc, IU_ARCH_LOCK_STUB);
 	p = iu_emit_endbr(p);
 	p = iu_emit_lock_held(p);
 	j[0] = p;
-	p += 2;							/* jne slow */
+	p = iu_emit_jcc8(p, IU_JNE8);
 	p = iu_emit_gs(p, (const u8 []){ 0xf7 }, 1, 0, pc);
 	put_unaligned((u32)(SOFTIRQ_MASK | HARDIRQ_MASK), (u32 *)p);
 	p += 4;
 	j[1] = p;
-	p += 2;							/* jz slow */
+	p = iu_emit_jcc8(p, IU_JZ8);
 	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x8b }, 2, 0, top0);
 	memcpy(p, (const u8 []){ 0x48, 0x81, 0x78, 0xf8 }, 4);	/* cmpq $ret, -8(%rax) */
 	put_unaligned((s32)ret, (s32 *)(p + 4));
@@ -239,13 +251,11 @@ int iu_arch_emit_lock_stub(u8 *p, const struct bpf_iu_image *img)
 				 0xf0, 0x0f, 0xb1, 0x0f }, 11);	/* lock cmpxchgl */
 	p += 11;
 	j[2] = p;
-	p += 2;							/* jne slow */
+	p = iu_emit_jcc8(p, IU_JNE8);
 	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x89 }, 2, 7, iu_lock_addr());
 	p = iu_emit_ret(p);
-	for (i = 0; i < ARRAY_SIZE(j); i++) {
-		j[i][0] = i == 1 ? 0x74 : 0x75;
-		j[i][1] = p - (j[i] + 2);
-	}
+	for (i = 0; i < ARRAY_SIZE(j); i++)
+		iu_land_jcc8(j[i], p);
 	p = iu_emit_call_tail(p, (unsigned long)iu_spin_lock);
 	if (!p)
 		return -ERANGE;
@@ -277,10 +287,11 @@ int iu_arch_emit_unlock_stub(u8 *p)
 	p = iu_emit_endbr(p);
 	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x39 }, 2, 7, iu_lock_addr());
 	j[0] = p;
-	memcpy(p + 2, (const u8 []){ 0x48, 0x85, 0xff }, 3);	/* testq %rdi, %rdi */
-	p += 5;
+	p = iu_emit_jcc8(p, IU_JNE8);
+	memcpy(p, (const u8 []){ 0x48, 0x85, 0xff }, 3);	/* testq %rdi, %rdi */
+	p += 3;
 	j[1] = p;
-	p += 2;
+	p = iu_emit_jcc8(p, IU_JZ8);
 	p = iu_emit_gs(p, (const u8 []){ 0x48, 0xc7 }, 2, 0, iu_lock_addr());
 	put_unaligned(0, (u32 *)p);
 	p += 4;
@@ -288,10 +299,8 @@ int iu_arch_emit_unlock_stub(u8 *p)
 				 0x31, 0xc0 }, 5);		/* xorl %eax, %eax */
 	p += 5;
 	p = iu_emit_ret(p);
-	for (i = 0; i < ARRAY_SIZE(j); i++) {
-		j[i][0] = i ? 0x74 : 0x75;
-		j[i][1] = p - (j[i] + 2);
-	}
+	for (i = 0; i < ARRAY_SIZE(j); i++)
+		iu_land_jcc8(j[i], p);
 	p = iu_emit_call_tail(p, (unsigned long)iu_spin_unlock);
 	if (!p)
 		return -ERANGE;
@@ -375,7 +384,7 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	OPTIMIZER_HIDE_VAR(slow);
 	OPTIMIZER_HIDE_VAR(refused);
 	OPTIMIZER_HIDE_VAR(release);
-	if (!iu_gs_reachable(level) || !iu_gs_reachable(top0) || !iu_gs_reachable(nres0) ||
+	if (!iu_s32(level) || !iu_s32(top0) || !iu_s32(nres0) ||
 	    !iu_stub_data_reachable())
 		return -EFAULT;
 
@@ -435,17 +444,16 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	 */
 	img->fast_release = p;
 	p = iu_emit_lock_held(p);
-	memcpy(p, (const u8 []){ 0x75, 0x00 }, 2);		/* jne 1f */
 	jheld[0] = p;
-	p = iu_emit_gs(p + 2, (const u8 []){ 0x83 }, 1, 7, nres0);
+	p = iu_emit_gs(iu_emit_jcc8(p, IU_JNE8), (const u8 []){ 0x83 }, 1, 7, nres0);
 	*p++ = 0;
-	memcpy(p, (const u8 []){ 0x75, 0x00 }, 2);		/* jne 1f */
 	jheld[1] = p;
-	p = iu_emit_rel32(p + 2, (const u8 []){ 0xe9 }, 1, (unsigned long)at[IU_L_RET]);
+	p = iu_emit_rel32(iu_emit_jcc8(p, IU_JNE8), (const u8 []){ 0xe9 }, 1,
+			  (unsigned long)at[IU_L_RET]);
 	if (!p)
 		return -ERANGE;
-	jheld[0][1] = p - (jheld[0] + 2);
-	jheld[1][1] = p - (jheld[1] + 2);
+	iu_land_jcc8(jheld[0], p);
+	iu_land_jcc8(jheld[1], p);
 	memcpy(p, (const u8 []){ 0x48, 0x83, 0xec, 0x20,	/* subq $32, %rsp */
 				 0x48, 0x89, 0x04, 0x24 }, 8);	/* movq %rax, (%rsp) */
 	p += 8;
