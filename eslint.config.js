@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "**/target/", "sdk/", "kernel/"] },
+  { ignores: ["dist/", "out/", "node_modules/", "**/target/", "sdk/", "kernel/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,7 @@
 #include <linux/bpf-iu.h>
 #include <linux/bpf_verifier.h>
 #include <linux/elf.h>
+#include <crypto/hash.h>
 
 /* A PT_LOAD segment, already checked against the file and the span. */
 struct iu_seg {
@@ -42,7 +43,8 @@ struct ctl_table;
 int iu_keyring_sysctl(const struct ctl_table *table, int write, void *buffer,
 		      size_t *lenp, loff_t *ppos);
 int iu_sig_verify(const u8 *img, size_t len, const u8 *sig, size_t sig_len,
-		  s32 keyring_id, struct bpf_verifier_log *log);
+		  s32 keyring_id, u8 digest[HASH_MAX_DIGESTSIZE], u32 *digest_len,
+		  struct bpf_verifier_log *log);
 int iu_elf_parse(struct iu_elf *e, const u8 *data, size_t len,
 		 struct bpf_verifier_log *log);
 int iu_elf_seg_of(const struct iu_elf *e, u64 addr, u64 size, bool file);

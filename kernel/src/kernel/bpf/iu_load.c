@@ -37,6 +37,8 @@ struct iu_load {
 	struct bpf_verifier_log *log;
 	u8 *img;			/* ELF bytes */
 	u8 *sig;			/* their PKCS#7 signature */
+	u8 digest[HASH_MAX_DIGESTSIZE];	/* of what the signature covers */
+	u32 digest_len;
 	struct iu_elf elf;
 	unsigned int def_idx;
 	struct iu_prog_def def;
@@ -984,7 +986,7 @@ static void iu_fill_prog(struct iu_load *l)
 	unsigned int i, j = 0;
 
 	sha256_init(&sctx);
-	sha256_update(&sctx, l->img, l->attr->iu.image_size);
+	sha256_update(&sctx, l->digest, l->digest_len);
 	sha256_update(&sctx, l->entry_name, strlen(l->entry_name));
 	sha256_final(&sctx, digest);
 	memcpy(prog->tag, digest, sizeof(prog->tag));
@@ -1024,7 +1026,8 @@ static int iu_load_image(struct iu_load *l, bpfptr_t uattr)
 		return -EFAULT;
 	}
 	ret = iu_sig_verify(l->img, l->attr->iu.image_size, l->sig,
-			    l->attr->signature_size, l->attr->keyring_id, l->log);
+			    l->attr->signature_size, l->attr->keyring_id,
+			    l->digest, &l->digest_len, l->log);
 	if (ret)
 		return ret;
 	ret = iu_elf_parse(&l->elf, l->img, l->attr->iu.image_size, l->log);

@@ -13,6 +13,7 @@
 #include <linux/mutex.h>
 #include <linux/sysctl.h>
 #include <linux/verification.h>
+#include <crypto/pkcs7.h>
 #include "iu.h"
 
 /*
@@ -80,17 +81,42 @@ static struct key *iu_sig_keyring(s32 keyring_id, struct bpf_verifier_log *log)
 	return key;
 }
 
+/*
+ * On success @digest holds the digest the signature covers (the ELF bytes',
+ * as the toolchain signs without attributes): the program's tag comes from
+ * it, so the image is hashed once per load.
+ */
 int iu_sig_verify(const u8 *img, size_t len, const u8 *sig, size_t sig_len,
-		  s32 keyring_id, struct bpf_verifier_log *log)
+		  s32 keyring_id, u8 digest[HASH_MAX_DIGESTSIZE], u32 *digest_len,
+		  struct bpf_verifier_log *log)
 {
 	struct key *keyring = iu_sig_keyring(keyring_id, log);
+	struct pkcs7_message *pkcs7;
+	enum hash_algo algo;
+	const u8 *d;
+	u32 dlen;
 	int ret;
 
 	if (IS_ERR(keyring))
 		return PTR_ERR(keyring);
-	ret = verify_pkcs7_signature(img, len, sig, sig_len, keyring,
-				     VERIFYING_UNSPECIFIED_SIGNATURE,
-				     NULL, NULL);
+	pkcs7 = pkcs7_parse_message(sig, sig_len);
+	if (IS_ERR(pkcs7)) {
+		ret = PTR_ERR(pkcs7);
+	} else {
+		ret = verify_pkcs7_message_sig(img, len, pkcs7, keyring,
+					       VERIFYING_UNSPECIFIED_SIGNATURE,
+					       NULL, NULL);
+		/* already computed by the check: this only reads it */
+		if (!ret)
+			ret = pkcs7_get_digest(pkcs7, &d, &dlen, &algo);
+		if (!ret && dlen > HASH_MAX_DIGESTSIZE)
+			ret = -EBADMSG;
+		if (!ret) {
+			memcpy(digest, d, dlen);
+			*digest_len = dlen;
+		}
+		pkcs7_free_message(pkcs7);
+	}
 	if (keyring != VERIFY_USE_SECONDARY_KEYRING)
 		key_put(keyring);
 	switch (ret) {
