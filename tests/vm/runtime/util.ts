@@ -8,10 +8,18 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs
 import { join } from "node:path";
 import { repoRoot } from "../../../src/env/paths.js";
 import type { TestContext } from "node:test";
-import { IuObject, type BpfProgram } from "../../../src/loader/index.js";
+import { IuObject, enableStats, type BpfProgram } from "../../../src/loader/index.js";
 import { crateImage, requireInput } from "../../../src/testing/inputs.js";
 
+import { inVm } from "../loader/util.js";
+
 export { bpffsDir, getpid, inVm, skipUnlessVm, sleep } from "../loader/util.js";
+
+/*
+ * Native invocations are counted by the kernel's BPF stats, as run_cnt is: on for the
+ * whole test process (the fd is never closed), so that every run of it counts.
+ */
+if (inVm) enableStats();
 
 export const nativeDir = join(repoRoot, "tests", "vm", "runtime", "native");
 
@@ -86,7 +94,7 @@ export interface Counters {
   misses: number;
 }
 
-/** The runtime's counters of a native program (fdinfo), or undefined on the old runtime. */
+/** The runtime's counters of a native program (fdinfo, with BPF stats on), or undefined on the old runtime. */
 export function counters(p: BpfProgram): Counters | undefined {
   const f = fdinfo(p.fd);
   if (f.iu_invocations === undefined) return undefined;

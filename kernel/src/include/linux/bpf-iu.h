@@ -34,11 +34,13 @@ struct bpf_iu_image {
 	const void *fast_unwind; /* where a stopped level 0 invocation resumes */
 	unsigned long text_start, text_end;
 	u32 hook_default;	/* returned after a panic */
+	const void *gated;	/* a disabled program's stub jumps here */
 	u32 disabled;		/* by kernel.iu_fault_limit */
 	bool watched;		/* counted in the watchdog's users */
-	u64 __percpu *runs;	/* invocations; bit 63: refused by the stub */
-	struct irq_work gate_irq_work; /* a disabled program's runs get bit 63 */
+	int gate_cpu;		/* takes the slow path until the stub is patched */
+	struct irq_work gate_irq_work; /* patches the stub of a disabled program */
 	struct work_struct gate_work;
+	atomic64_t refused;	/* runs the runtime refused, while BPF stats are on */
 	atomic64_t panics;	/* panics and stack overflows */
 	atomic64_t stops;	/* stopped by the watchdog */
 	atomic64_t faults;	/* panics + stops, for the limit */
@@ -59,7 +61,7 @@ static inline bool bpf_iu_prog(const struct bpf_prog *prog)
 	return prog->aux->iu_image;
 }
 
-void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m);
+void bpf_iu_show_fdinfo(const struct bpf_prog *prog, u64 run_cnt, struct seq_file *m);
 bool bpf_iu_fixup_double_fault(struct pt_regs *regs);
 bool bpf_iu_stack_info(unsigned long *stack, struct stack_info *info);
 int bpf_iu_perf_attach_check(const struct perf_event *event, const struct bpf_prog *prog);
@@ -81,7 +83,8 @@ static inline bool bpf_iu_prog(const struct bpf_prog *prog)
 	return false;
 }
 
-static inline void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
+static inline void bpf_iu_show_fdinfo(const struct bpf_prog *prog, u64 run_cnt,
+				      struct seq_file *m)
 {
 }
 

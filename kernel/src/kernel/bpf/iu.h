@@ -106,6 +106,7 @@ struct iu_frame {
 struct iu_cpu {
 	u8 nmi_pending;
 	u8 irqoff;
+	u32 gates;		/* disabled programs whose stubs are not patched yet */
 	unsigned long lock;
 	unsigned long lock_flags;
 	struct iu_frame frame[IU_MAX_NEST];
@@ -119,9 +120,12 @@ struct iu_cpu {
  * one word, so that the entry stub takes level 0 with one "addw $1" (low
  * 16 bits from 0xffff to 0: no other invocation, nothing blocked) and
  * leaves it with one "addq $IU_LEVEL_EXIT0" (low 16 bits back to 0xffff,
- * sequence + 1). Of low + 1, bits 0-7 are the depth and bits 8-15 count
- * the stop machinery (watchdog timer, NMI handler, fault and stop paths)
- * running on the CPU: no native invocation starts meanwhile.
+ * sequence + 1). Of low + 1, bits 0-5 are the depth, bit 6 sends every
+ * stub of the CPU to the slow path (a program was disabled here and its
+ * stub is not patched yet; bit 7 takes the carry of a second, transient
+ * one), and bits 8-15 count the stop machinery (watchdog timer, NMI
+ * handler, fault and stop paths) running on the CPU: no native invocation
+ * starts meanwhile.
  */
 union iu_level {
 	u64 word;
@@ -130,6 +134,7 @@ union iu_level {
 
 #define IU_LEVEL_INIT		0x1ffffULL
 #define IU_LEVEL_EXIT0		0x1ffff
+#define IU_LEVEL_SLOW		0x40
 #define IU_LEVEL_BLOCKED	0x100
 
 DECLARE_PER_CPU(struct iu_cpu, iu_cpu);
@@ -138,7 +143,7 @@ DECLARE_PER_CPU(u8, iu_stop_pending);
 
 static inline unsigned int iu_level_depth(u64 w)
 {
-	return (u16)(w + 1) & 0xff;
+	return (u16)(w + 1) & (IU_LEVEL_SLOW - 1);
 }
 
 static inline bool iu_level_blocked(u64 w)
@@ -217,6 +222,7 @@ void *iu_runtime_tracked_helper(enum bpf_func_id id);
 u32 iu_hook_default(enum bpf_prog_type type);
 unsigned int iu_dispatch_slow(const void *ctx, const struct bpf_prog *prog);
 unsigned int iu_dispatch_refused(const void *ctx, const struct bpf_prog *prog);
+unsigned int iu_dispatch_disabled(const void *ctx, const struct bpf_prog *prog);
 void iu_release_fast(void);
 void __noreturn iu_fault(enum iu_fault_kind why);
 u64 iu_helper_returned(u64 ret);
@@ -253,6 +259,7 @@ int iu_arch_emit_helper_stub(u8 *p, const void *fn);
 int iu_arch_emit_lock_stub(u8 *p, const struct bpf_iu_image *img);
 int iu_arch_emit_unlock_stub(u8 *p);
 int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u32 clobbers);
+void iu_arch_gate_entry(struct bpf_iu_image *img);
 enum iu_reloc iu_arch_reloc(u32 type);
 u64 iu_arch_cpu_off(void);
 void iu_arch_return_to_fault(struct pt_regs *regs, const struct iu_frame *f,

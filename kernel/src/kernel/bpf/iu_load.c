@@ -490,9 +490,6 @@ static int iu_alloc_image(struct iu_load *l)
 	/* From here on the bpf_prog free path releases the image. */
 	l->prog->aux->iu_image = iu;
 	l->iu = iu;
-	iu->runs = alloc_percpu(u64);
-	if (!iu->runs)
-		return -ENOMEM;
 	iu_runtime_image_init(iu);
 	memset(iu->alloc, 0, iu->alloc_size);
 	iu->base = iu->alloc + PAGE_SIZE;
@@ -1129,7 +1126,6 @@ void bpf_iu_prog_free(struct bpf_prog_aux *aux)
 	aux->prog->bpf_func = NULL;
 	if (iu->watched)
 		iu_watchdog_put();
-	free_percpu(iu->runs);
 	bpf_jit_free_exec(iu->alloc);
 	aux->iu_image = NULL;
 	kfree(iu);

@@ -146,12 +146,26 @@ static notrace void iu_level_put(unsigned int d)
 }
 NOKPROBE_SYMBOL(iu_level_put);
 
-/* Refused (by the stub: disabled): leave the level, count a miss, return the default. */
+/*
+ * A run that did not run the program: a miss, and while BPF stats are on
+ * (they count every run) one the invocation count leaves out.
+ */
+notrace unsigned int iu_dispatch_disabled(const void *ctx, const struct bpf_prog *prog)
+{
+	struct bpf_iu_image *img = prog->aux->iu_image;
+
+	bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
+	if (static_branch_unlikely(&bpf_stats_enabled_key))
+		atomic64_inc(&img->refused);
+	return img->hook_default;
+}
+NOKPROBE_SYMBOL(iu_dispatch_disabled);
+
+/* Refused by the slow path: leave the level too. */
 notrace unsigned int iu_dispatch_refused(const void *ctx, const struct bpf_prog *prog)
 {
 	this_cpu_dec(iu_level.low);
-	bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
-	return prog->aux->iu_image->hook_default;
+	return iu_dispatch_disabled(ctx, prog);
 }
 NOKPROBE_SYMBOL(iu_dispatch_refused);
 
@@ -199,7 +213,6 @@ notrace unsigned int iu_dispatch_slow(const void *ctx, const struct bpf_prog *pr
 	if (d > 1)
 		WRITE_ONCE(f->seq, f->seq + 1);
 	WRITE_ONCE(f->prog, prog);
-	this_cpu_inc(*img->runs);
 	/* an outer invocation's lock is not this one's to give back */
 	lock = this_cpu_read(iu_cpu.lock);
 	lock_flags = this_cpu_read(iu_cpu.lock_flags);
@@ -263,25 +276,29 @@ static notrace struct iu_frame *iu_current(void)
 NOKPROBE_SYMBOL(iu_current);
 
 /*
- * A disabled program's stubs refuse it: bit 63 of its run counter on a CPU
- * sends that CPU's stub to iu_dispatch_refused(). Each CPU sets its own
- * (the stub's increment is not atomic against other CPUs): the faulting
- * one at once, the others from a work item.
+ * A disabled program's entry stub is patched to refuse it. Until then the
+ * CPU that disabled it sends every stub to the slow path, which tests
+ * disabled; the other CPUs may run it a little longer.
  */
-#define IU_RUNS_GATE	BIT_ULL(63)
-
-static void iu_gate_local(void *arg)
+static notrace void iu_slow_get(void)
 {
-	struct bpf_iu_image *img = arg;
+	if (this_cpu_inc_return(iu_cpu.gates) == 1)
+		this_cpu_add(iu_level.low, IU_LEVEL_SLOW);
+}
+NOKPROBE_SYMBOL(iu_slow_get);
 
-	this_cpu_or(*img->runs, IU_RUNS_GATE);
+static void iu_slow_put(void *unused)
+{
+	if (!this_cpu_dec_return(iu_cpu.gates))
+		this_cpu_sub(iu_level.low, IU_LEVEL_SLOW);
 }
 
 static void iu_gate_work(struct work_struct *work)
 {
 	struct bpf_iu_image *img = container_of(work, struct bpf_iu_image, gate_work);
 
-	on_each_cpu(iu_gate_local, img, 1);
+	iu_arch_gate_entry(img);
+	smp_call_function_single(img->gate_cpu, iu_slow_put, NULL, 1);
 	bpf_prog_put((struct bpf_prog *)iu_stub_prog(img->alloc));
 }
 
@@ -292,10 +309,12 @@ static void iu_gate_irq_work(struct irq_work *work)
 
 static notrace void iu_gate(struct bpf_iu_image *img)
 {
-	iu_gate_local(img);
 	/* The work holds a reference; a program already going away needs none. */
-	if (!IS_ERR(bpf_prog_inc_not_zero((struct bpf_prog *)iu_stub_prog(img->alloc))))
-		irq_work_queue(&img->gate_irq_work);
+	if (IS_ERR(bpf_prog_inc_not_zero((struct bpf_prog *)iu_stub_prog(img->alloc))))
+		return;
+	img->gate_cpu = smp_processor_id();
+	iu_slow_get();
+	irq_work_queue(&img->gate_irq_work);
 }
 NOKPROBE_SYMBOL(iu_gate);
 
@@ -624,16 +643,15 @@ void *iu_runtime_lookup(const char *name)
 	return NULL;
 }
 
-void bpf_iu_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
+/* Invocations are the BPF stats' runs less the refused ones: counted while stats are on. */
+void bpf_iu_show_fdinfo(const struct bpf_prog *prog, u64 run_cnt, struct seq_file *m)
 {
 	const struct bpf_iu_image *img = prog->aux->iu_image;
-	u64 runs = 0;
-	int cpu;
+	u64 runs;
 
 	if (!img)
 		return;
-	for_each_possible_cpu(cpu)
-		runs += *per_cpu_ptr(img->runs, cpu) & ~IU_RUNS_GATE;
+	runs = run_cnt - min_t(u64, run_cnt, atomic64_read(&img->refused));
 	seq_printf(m,
 		   "iu_invocations:\t%llu\n"
 		   "iu_panics:\t%llu\n"

@@ -8,11 +8,13 @@
 #include <linux/bpf.h>
 #include <linux/elf.h>
 #include <linux/kprobes.h>
+#include <linux/memory.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include <asm/nospec-branch.h>
 #include <asm/processor-flags.h>
 #include <asm/special_insns.h>
+#include <asm/text-patching.h>
 #include "../../../kernel/bpf/iu.h"
 
 static const u8 iu_endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
@@ -307,7 +309,7 @@ int iu_arch_emit_unlock_stub(u8 *p)
 	return p - start <= IU_ARCH_LOCK_STUB ? 0 : -E2BIG;
 }
 
-enum { IU_L_SLOW, IU_L_IRQOFF, IU_L_GATED, IU_L_RET, IU_REL_LABELS };
+enum { IU_L_SLOW, IU_L_IRQOFF, IU_L_RET, IU_REL_LABELS };
 
 /*
  * bpf_func, the entry stub of one program. The common case, the only
@@ -319,9 +321,6 @@ enum { IU_L_SLOW, IU_L_IRQOFF, IU_L_GATED, IU_L_RET, IU_REL_LABELS };
  *	pushfq
  *	testb	$X86_EFLAGS_IF >> 8, 1(%rsp)
  *	jz	irqoff
- *	movabs	$runs, %rax
- *	incq	%gs:(%rax)			count it; bit 63: disabled
- *	js	gated
  *	pushq	(the callee-saved registers in @clobbers)
  *	movq	%rsp, %gs:frame[0].sp
  *	movq	%gs:frame[0].stack_top, %rsp
@@ -333,8 +332,10 @@ enum { IU_L_SLOW, IU_L_IRQOFF, IU_L_GATED, IU_L_RET, IU_REL_LABELS };
  *	popq	%rcx
  *	ret
  *
- * Everything else (nesting, recursion, interrupts off, blocked, disabled)
- * goes to iu_dispatch_slow() with level taken. Before the stack switch the
+ * Everything else (nesting, recursion, interrupts off, blocked, disabled
+ * on this CPU) goes to iu_dispatch_slow() with level taken. The stub does
+ * not count: BPF stats do, when they are on. Disabling the program patches
+ * the addw into a jmp to "gated", which refuses it. Before the stack switch the
  * stub pushes the callee-saved registers the image's code uses (@clobbers,
  * found by the toolchain, signed), and pops them after "resume": a stop
  * or panic at level 0 resumes there with %rsp from frame[0].sp.
@@ -370,7 +371,7 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	unsigned long top0 = (unsigned long)&iu_cpu +
 			     offsetof(struct iu_cpu, frame[0].stack_top);
 	unsigned long slow = (unsigned long)iu_dispatch_slow;
-	unsigned long refused = (unsigned long)iu_dispatch_refused;
+	unsigned long disabled = (unsigned long)iu_dispatch_disabled;
 	unsigned long release = (unsigned long)iu_release_fast;
 	unsigned long nres0 = (unsigned long)&iu_cpu + offsetof(struct iu_cpu, frame[0].nres);
 	u8 *start = img->alloc, *p = start, *fix[IU_REL_LABELS] = {}, *at[IU_REL_LABELS];
@@ -382,7 +383,7 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	BUILD_BUG_ON(IU_STUB_PROG + 8 > IU_ARCH_STUBS);
 	/* objtool: plain addresses, no folded "sym - N" */
 	OPTIMIZER_HIDE_VAR(slow);
-	OPTIMIZER_HIDE_VAR(refused);
+	OPTIMIZER_HIDE_VAR(disabled);
 	OPTIMIZER_HIDE_VAR(release);
 	if (!iu_s32(level) || !iu_s32(top0) || !iu_s32(nres0) ||
 	    !iu_stub_data_reachable())
@@ -398,11 +399,6 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	p += 5;
 	fix[IU_L_IRQOFF] = p;
 	p = iu_emit_rel32(p, (const u8 []){ 0x0f, 0x84 }, 2, (unsigned long)p);
-	p = iu_emit_movabs(p, 0, (unsigned long)img->runs);
-	memcpy(p, (const u8 []){ 0x65, 0x48, 0xff, 0x00 }, 4);	/* incq %gs:(%rax) */
-	p += 4;
-	fix[IU_L_GATED] = p;
-	p = iu_emit_rel32(p, (const u8 []){ 0x0f, 0x88 }, 2, (unsigned long)p);
 	p = iu_emit_push_pop(p, clobbers, false);
 	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x89 }, 2, 4, sp0);
 	p = iu_emit_gs(p, (const u8 []){ 0x48, 0x8b }, 2, 4, top0);
@@ -428,12 +424,9 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 	if (!p)
 		return -ERANGE;
 
-	at[IU_L_GATED] = p;
-	memcpy(p, (const u8 []){ 0x65, 0x48, 0xff, 0x08 }, 4);	/* decq %gs:(%rax) */
-	p += 4;
-	*p++ = 0x59;
+	img->gated = p;
 	p = iu_emit_movabs(p, 6, (unsigned long)prog);
-	p = iu_emit_jmp(p, refused);
+	p = iu_emit_jmp(p, disabled);
 	if (!p)
 		return -ERANGE;
 
@@ -482,6 +475,22 @@ int iu_arch_emit_entry(struct bpf_iu_image *img, const struct bpf_prog *prog, u3
 		return -ERANGE;
 	put_unaligned((unsigned long)prog, (unsigned long *)(start + IU_STUB_PROG));
 	return 0;
+}
+
+/*
+ * Refuse a disabled program in its stub: the addw after endbr64 becomes a
+ * jmp to "gated" (the addw's last bytes are never reached again). Other
+ * CPUs may run the stub meanwhile: text_poke_bp() patches it through int3.
+ */
+void iu_arch_gate_entry(struct bpf_iu_image *img)
+{
+	u8 *at = (u8 *)img->alloc + sizeof(iu_endbr), jmp[JMP32_INSN_SIZE];
+
+	jmp[0] = JMP32_INSN_OPCODE;
+	put_unaligned((s32)((u8 *)img->gated - (at + JMP32_INSN_SIZE)), (s32 *)(jmp + 1));
+	mutex_lock(&text_mutex);
+	text_poke_bp(at, jmp, JMP32_INSN_SIZE, NULL);
+	mutex_unlock(&text_mutex);
 }
 
 /* For per-CPU array elements: a %gs read here gives this CPU's offset. */
