@@ -141,9 +141,8 @@ function attached<T>(w: Workload, s: Side, f: () => T): T {
 }
 
 /**
- * Times the program ran: for a native program the runtime's own count (`iu_invocations`),
- * which leaves out the invocations its dispatcher refused (nesting, recursion, disabled);
- * the kernel's run_cnt counts those too.
+ * Times the program ran (BPF stats on): for a native program `iu_invocations`, the
+ * kernel's run_cnt less the invocations the runtime refused (nesting, recursion, disabled).
  */
 function runs(p: BpfProgram): number {
   return p.stats().invocations ?? Number(p.refresh().runCnt);

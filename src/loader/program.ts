@@ -58,7 +58,7 @@ export interface EbpfLoadOptions {
  * for an eBPF program, or a kernel without them, those fields are `null`.
  */
 export interface ProgStats {
-  /** Invocations that ran the program (`iu_invocations`). */
+  /** Invocations that ran the program while BPF stats were on (`iu_invocations`). */
   invocations: number | null;
   /** Panics, denied-helper traps and stack overflows (`iu_panics`). */
   panics: number | null;

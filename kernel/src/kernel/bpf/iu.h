@@ -115,6 +115,21 @@ struct iu_cpu {
 #define IU_LOCK_IRQSAVE		1UL
 
 /*
+ * The callee-saved registers of a level 0 invocation the entry stub
+ * started, as the hook had them. The stub saves only the ones the image
+ * uses; the runtime's C code on the way to a stop or panic changes the
+ * others, so every way from the program into that code saves them here
+ * first (iu_save_regs) and iu_unwind_to() puts them back. @seq: the
+ * sequence of iu_level when saved, to check they are this invocation's.
+ */
+struct iu_regs {
+	unsigned long reg[6];	/* rbx, rbp, r12-r15 */
+	u64 seq;
+};
+
+DECLARE_PER_CPU(struct iu_regs, iu_regs0);
+
+/*
  * iu_level, per CPU: how many native invocations run on the CPU, whether
  * the stop machinery runs there, and the sequence number of level 0, in
  * one word, so that the entry stub takes level 0 with one "addw $1" (low
@@ -229,6 +244,10 @@ u64 iu_helper_returned(u64 ret);
 void __noreturn iu_helper_under_lock(void);
 u64 iu_spin_lock(struct bpf_spin_lock *lock);
 u64 iu_spin_unlock(struct bpf_spin_lock *lock);
+void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len, u32 line, u32 col);
+u64 iu_denied_helper(void);
+u64 iu_ringbuf_submit(void *sample, u64 flags);
+u64 iu_ringbuf_discard(void *sample, u64 flags);
 
 bool iu_runtime_ready(void);
 void iu_runtime_image_init(struct bpf_iu_image *img);
@@ -273,5 +292,14 @@ void iu_unwind(const unsigned long *save_sp, unsigned int ret);
 void iu_unwind_to(unsigned long sp, unsigned int ret, const void *ip);
 void iu_mcount(void);
 void iu_fault_entry(void);
+/* The same functions of the runtime, called after iu_save_regs */
+void iu_panic_saving(void);
+u64 iu_denied_helper_saving(void);
+u64 iu_helper_returned_saving(u64 ret);
+void iu_helper_under_lock_saving(void);
+u64 iu_spin_lock_saving(struct bpf_spin_lock *lock);
+u64 iu_spin_unlock_saving(struct bpf_spin_lock *lock);
+u64 iu_ringbuf_submit_saving(void *sample, u64 flags);
+u64 iu_ringbuf_discard_saving(void *sample, u64 flags);
 
 #endif /* _KERNEL_BPF_IU_H */

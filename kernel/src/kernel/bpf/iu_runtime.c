@@ -35,6 +35,7 @@
 DEFINE_PER_CPU(struct iu_cpu, iu_cpu);
 DEFINE_PER_CPU(union iu_level, iu_level) = { .word = IU_LEVEL_INIT };
 DEFINE_PER_CPU(u8, iu_stop_pending);
+DEFINE_PER_CPU(struct iu_regs, iu_regs0);
 static DEFINE_RATELIMIT_STATE(iu_fault_rs, 5 * HZ, 10);
 static bool iu_stacks_ready;
 
@@ -346,10 +347,14 @@ static notrace void __noreturn iu_leave(struct iu_frame *f)
 	/* Instrumented helpers may have left poisoned frames behind. */
 	kasan_unpoison_range((void *)(f->stack_top - IU_STACK_SIZE), IU_STACK_SIZE);
 	iu_unblock();
-	if (!READ_ONCE(f->prog))
+	if (!READ_ONCE(f->prog)) {
+		/* every way here from a level 0 program saved them */
+		WARN_ON_ONCE(this_cpu_read(iu_regs0.seq) >> 16 !=
+			     this_cpu_read(iu_level.word) >> 16);
 		iu_unwind_to(f->sp, img->hook_default, img->fast_unwind);
-	else
+	} else {
 		iu_unwind(&f->sp, img->hook_default);
+	}
 	BUG();
 }
 NOKPROBE_SYMBOL(iu_leave);
@@ -401,8 +406,8 @@ static notrace void __noreturn iu_panic_msg(struct iu_frame *f, const char *fmt,
 NOKPROBE_SYMBOL(iu_panic_msg);
 
 /* The program's panic handler. */
-static notrace void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
-		     u32 line, u32 col)
+notrace void iu_panic(const u8 *msg, u64 msg_len, const u8 *file, u64 file_len,
+		      u32 line, u32 col)
 {
 	struct iu_frame *f = iu_current();
 
@@ -419,7 +424,7 @@ NOKPROBE_SYMBOL(iu_panic);
  * Bound to a helper import that another program type of the image may use
  * but the running program's type may not: stop the program like a panic.
  */
-static notrace u64 iu_denied_helper(void)
+notrace u64 iu_denied_helper(void)
 {
 	struct iu_frame *f = iu_current();
 
@@ -431,7 +436,7 @@ NOKPROBE_SYMBOL(iu_denied_helper);
 
 void *iu_runtime_denied_helper(void)
 {
-	return iu_denied_helper;
+	return iu_denied_helper_saving;
 }
 
 /* A helper returned while the watchdog wants some program on this CPU stopped. */
@@ -572,14 +577,14 @@ static notrace struct iu_frame *iu_ringbuf_take(void *sample)
 	return f;
 }
 
-static notrace u64 iu_ringbuf_submit(void *sample, u64 flags)
+notrace u64 iu_ringbuf_submit(void *sample, u64 flags)
 {
 	if (iu_ringbuf_take(sample))
 		bpf_ringbuf_submit_proto.func((unsigned long)sample, flags, 0, 0, 0);
 	return 0;
 }
 
-static notrace u64 iu_ringbuf_discard(void *sample, u64 flags)
+notrace u64 iu_ringbuf_discard(void *sample, u64 flags)
 {
 	if (iu_ringbuf_take(sample))
 		bpf_ringbuf_discard_proto.func((unsigned long)sample, flags, 0, 0, 0);
@@ -595,15 +600,15 @@ void *iu_runtime_tracked_helper(enum bpf_func_id id)
 {
 	switch (id) {
 	case BPF_FUNC_spin_lock:
-		return iu_spin_lock;
+		return iu_spin_lock_saving;
 	case BPF_FUNC_spin_unlock:
-		return iu_spin_unlock;
+		return iu_spin_unlock_saving;
 	case BPF_FUNC_ringbuf_reserve:
 		return iu_ringbuf_reserve;
 	case BPF_FUNC_ringbuf_submit:
-		return iu_ringbuf_submit;
+		return iu_ringbuf_submit_saving;
 	case BPF_FUNC_ringbuf_discard:
-		return iu_ringbuf_discard;
+		return iu_ringbuf_discard_saving;
 	default:
 		return NULL;
 	}
@@ -626,7 +631,7 @@ static const struct {
 	const char *name;
 	void *addr;
 } iu_runtime_syms[] = {
-	{ "iu_panic", iu_panic },
+	{ "iu_panic", iu_panic_saving },
 	{ "iu_skb_data", iu_skb_data },
 	{ "iu_skb_len", iu_skb_len },
 	/* rustc -Zinstrument-mcount: the stack check at every function entry */

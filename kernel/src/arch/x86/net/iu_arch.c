@@ -118,7 +118,7 @@ static void iu_land_jcc8(u8 *j, const u8 *target)
 static u8 *iu_emit_call_tail(u8 *p, unsigned long fn)
 {
 	unsigned long pending = (unsigned long)&iu_stop_pending;
-	unsigned long returned = (unsigned long)iu_helper_returned;
+	unsigned long returned = (unsigned long)iu_helper_returned_saving;
 	u8 *jstop;
 
 	OPTIMIZER_HIDE_VAR(returned);
@@ -169,7 +169,7 @@ static bool iu_stub_data_reachable(void)
  */
 int iu_arch_emit_helper_stub(u8 *p, const void *fn)
 {
-	unsigned long under = (unsigned long)iu_helper_under_lock;
+	unsigned long under = (unsigned long)iu_helper_under_lock_saving;
 	u8 *start = p;
 
 	OPTIMIZER_HIDE_VAR(under);
@@ -258,7 +258,7 @@ int iu_arch_emit_lock_stub(u8 *p, const struct bpf_iu_image *img)
 	p = iu_emit_ret(p);
 	for (i = 0; i < ARRAY_SIZE(j); i++)
 		iu_land_jcc8(j[i], p);
-	p = iu_emit_call_tail(p, (unsigned long)iu_spin_lock);
+	p = iu_emit_call_tail(p, (unsigned long)iu_spin_lock_saving);
 	if (!p)
 		return -ERANGE;
 	return p - start <= IU_ARCH_LOCK_STUB ? 0 : -E2BIG;
@@ -303,7 +303,7 @@ int iu_arch_emit_unlock_stub(u8 *p)
 	p = iu_emit_ret(p);
 	for (i = 0; i < ARRAY_SIZE(j); i++)
 		iu_land_jcc8(j[i], p);
-	p = iu_emit_call_tail(p, (unsigned long)iu_spin_unlock);
+	p = iu_emit_call_tail(p, (unsigned long)iu_spin_unlock_saving);
 	if (!p)
 		return -ERANGE;
 	return p - start <= IU_ARCH_LOCK_STUB ? 0 : -E2BIG;

@@ -22,6 +22,7 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/ibt.h>
 #include <asm/nospec-branch.h>
 #include <asm/percpu.h>
 #include <asm/unwind_hints.h>
@@ -31,6 +32,8 @@
 #define IU_FAULT_OVERFLOW	2
 #define IU_FRAME_SP		0
 #define IU_FRAME_STACK_TOP	8
+#define IU_LEVEL_DEPTH		0x3f
+#define IU_REGS_SEQ		48
 
 	.text
 
@@ -84,16 +87,66 @@ _ASM_NOKPROBE(iu_unwind)
 /*
  * void iu_unwind_to(unsigned long sp, unsigned int ret, const void *ip), no
  * return: the same for a level 0 invocation the entry stub started; @ip is
- * where the stub resumes with %rsp as it saved it.
+ * where the stub resumes with %rsp as it saved it. The stub restores the
+ * callee-saved registers the image uses; the others come from iu_regs0.
  */
 SYM_CODE_START(iu_unwind_to)
 	UNWIND_HINT_UNDEFINED
 	ANNOTATE_NOENDBR
 	movq	%rdi, %rsp
 	movl	%esi, %eax
+	movq	PER_CPU_VAR(iu_regs0 + 0), %rbx
+	movq	PER_CPU_VAR(iu_regs0 + 8), %rbp
+	movq	PER_CPU_VAR(iu_regs0 + 16), %r12
+	movq	PER_CPU_VAR(iu_regs0 + 24), %r13
+	movq	PER_CPU_VAR(iu_regs0 + 32), %r14
+	movq	PER_CPU_VAR(iu_regs0 + 40), %r15
 	JMP_NOSPEC rdx
 SYM_CODE_END(iu_unwind_to)
 _ASM_NOKPROBE(iu_unwind_to)
+
+/*
+ * Save the callee-saved registers in iu_regs0 if a level 0 invocation
+ * runs: its program called the runtime, or was sent to iu_fault_entry,
+ * and has not changed them except those the entry stub saved. Only %r11
+ * changes, so that the arguments pass through.
+ */
+SYM_FUNC_START_LOCAL(iu_save_regs)
+	movzwl	PER_CPU_VAR(iu_level), %r11d
+	incl	%r11d
+	andl	$IU_LEVEL_DEPTH, %r11d
+	cmpl	$1, %r11d
+	jne	1f
+	movq	%rbx, PER_CPU_VAR(iu_regs0 + 0)
+	movq	%rbp, PER_CPU_VAR(iu_regs0 + 8)
+	movq	%r12, PER_CPU_VAR(iu_regs0 + 16)
+	movq	%r13, PER_CPU_VAR(iu_regs0 + 24)
+	movq	%r14, PER_CPU_VAR(iu_regs0 + 32)
+	movq	%r15, PER_CPU_VAR(iu_regs0 + 40)
+	movq	PER_CPU_VAR(iu_level), %r11
+	movq	%r11, PER_CPU_VAR(iu_regs0 + IU_REGS_SEQ)
+1:	RET
+SYM_FUNC_END(iu_save_regs)
+_ASM_NOKPROBE(iu_save_regs)
+
+/* The runtime's functions that may stop the program, entered from it. */
+.macro IU_SAVING fn
+SYM_FUNC_START(\fn\()_saving)
+	ENDBR
+	call	iu_save_regs
+	jmp	\fn
+SYM_FUNC_END(\fn\()_saving)
+_ASM_NOKPROBE(\fn\()_saving)
+.endm
+
+IU_SAVING iu_panic
+IU_SAVING iu_denied_helper
+IU_SAVING iu_helper_returned
+IU_SAVING iu_helper_under_lock
+IU_SAVING iu_spin_lock
+IU_SAVING iu_spin_unlock
+IU_SAVING iu_ringbuf_submit
+IU_SAVING iu_ringbuf_discard
 
 /*
  * Called at every function entry of a program: stop it before it reaches
@@ -109,7 +162,7 @@ SYM_FUNC_START(iu_mcount)
 	RET
 .Lmcount_stop_pending:
 	xorl	%edi, %edi
-	jmp	iu_helper_returned
+	jmp	iu_helper_returned_saving
 .Lout_of_stack:
 	movl	$IU_FAULT_OVERFLOW, %edi
 	jmp	iu_fault_on_stack_top
@@ -122,6 +175,7 @@ _ASM_NOKPROBE(iu_mcount)
  */
 SYM_CODE_START_LOCAL(iu_fault_on_stack_top)
 	UNWIND_HINT_UNDEFINED
+	call	iu_save_regs
 	movq	%rsp, %rax
 	orq	$(IU_STACK_SIZE - 1), %rax
 	leaq	-15(%rax), %rsp		/* top - 16: keep the return address */
@@ -137,6 +191,7 @@ _ASM_NOKPROBE(iu_fault_on_stack_top)
 SYM_CODE_START(iu_fault_entry)
 	UNWIND_HINT_UNDEFINED
 	ANNOTATE_NOENDBR
+	call	iu_save_regs
 	call	iu_fault
 	int3
 SYM_CODE_END(iu_fault_entry)
