@@ -18,6 +18,7 @@
  * - The fixed table of runtime symbols an image may import ("iu_*").
  */
 #include <linux/bpf.h>
+#include <linux/cpu.h>
 #include <linux/filter.h>
 #include <linux/irq_work.h>
 #include <linux/kasan.h>
@@ -201,6 +202,9 @@ notrace unsigned int iu_dispatch_slow(const void *ctx, const struct bpf_prog *pr
 
 	BUILD_BUG_ON(offsetof(struct iu_frame, sp) != 0);
 	BUILD_BUG_ON(offsetof(struct iu_frame, stack_top) != 8);
+	/* iu_entry.S: IU_LEVEL_DEPTH, IU_REGS_SEQ */
+	BUILD_BUG_ON(IU_LEVEL_SLOW - 1 != 0x3f);
+	BUILD_BUG_ON(offsetof(struct iu_regs, seq) != 48);
 
 	preempt_disable();
 	if (unlikely(d > IU_MAX_NEST || iu_level_blocked(w) || READ_ONCE(img->disabled)))
@@ -288,18 +292,26 @@ static notrace void iu_slow_get(void)
 }
 NOKPROBE_SYMBOL(iu_slow_get);
 
-static void iu_slow_put(void *unused)
+static notrace void iu_slow_put(void *unused)
 {
 	if (!this_cpu_dec_return(iu_cpu.gates))
 		this_cpu_sub(iu_level.low, IU_LEVEL_SLOW);
 }
+NOKPROBE_SYMBOL(iu_slow_put);
 
 static void iu_gate_work(struct work_struct *work)
 {
 	struct bpf_iu_image *img = container_of(work, struct bpf_iu_image, gate_work);
 
 	iu_arch_gate_entry(img);
-	smp_call_function_single(img->gate_cpu, iu_slow_put, NULL, 1);
+	cpus_read_lock();
+	if (cpu_online(img->gate_cpu)) {
+		smp_call_function_single(img->gate_cpu, iu_slow_put, NULL, 1);
+	} else if (!--per_cpu(iu_cpu.gates, img->gate_cpu)) {
+		/* nothing runs there until it is back online */
+		per_cpu(iu_level.low, img->gate_cpu) -= IU_LEVEL_SLOW;
+	}
+	cpus_read_unlock();
 	bpf_prog_put((struct bpf_prog *)iu_stub_prog(img->alloc));
 }
 

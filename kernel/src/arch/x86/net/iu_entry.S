@@ -22,7 +22,6 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
-#include <asm/ibt.h>
 #include <asm/nospec-branch.h>
 #include <asm/percpu.h>
 #include <asm/unwind_hints.h>
@@ -32,6 +31,7 @@
 #define IU_FAULT_OVERFLOW	2
 #define IU_FRAME_SP		0
 #define IU_FRAME_STACK_TOP	8
+/* checked against iu.h by BUILD_BUG_ON in iu_dispatch_slow() */
 #define IU_LEVEL_DEPTH		0x3f
 #define IU_REGS_SEQ		48
 
@@ -132,7 +132,6 @@ _ASM_NOKPROBE(iu_save_regs)
 /* The runtime's functions that may stop the program, entered from it. */
 .macro IU_SAVING fn
 SYM_FUNC_START(\fn\()_saving)
-	ENDBR
 	call	iu_save_regs
 	jmp	\fn
 SYM_FUNC_END(\fn\()_saving)
