@@ -1,5 +1,6 @@
-// Runtime safety: stack overflows. Unbounded recursion (caught by the entry check
-// of every function) and single frames too big for the program stack (28 KiB: ends in the
+// Runtime safety: stack overflows. Unbounded recursion, direct, through a function pointer
+// and through a dyn trait object (caught by the entry check the toolchain keeps for cycles and
+// indirect-call targets), and single frames too big for the program stack (28 KiB: ends in the
 // stack's 8 KiB reserve; 64 KiB: jumps past the whole 32 KiB stack into the guard page)
 // each make the program return XDP_ABORTED and log
 // "program NAME (id N) overflowed its stack"; the program keeps working afterwards.
@@ -28,7 +29,9 @@ const skip = skipUnlessVm;
 const skipOverflow = skip || needsWatchdog;
 let obj: IuObject | undefined;
 function faults(): IuObject {
-  obj ??= IuObject.open(image("rt_faults")).load({ programs: ["rt_recurse", "rt_bigframe"] });
+  obj ??= IuObject.open(image("rt_faults")).load({
+    programs: ["rt_recurse", "rt_recurse_fn", "rt_recurse_dyn", "rt_bigframe"],
+  });
   return obj;
 }
 after(() => obj?.close());
@@ -54,6 +57,14 @@ function normalRuns(): void {
   const f = faults();
   assert.equal(f.program("rt_recurse").testRun({ data: frame(0) }).retval, XDP_PASS, "recursion depth 16");
   assert.equal(out(10), descend(0, 16), "depth-16 result");
+  // step_fn and Down::step in src/stack.rs: the depth, plus every level's n below it
+  for (const [prog, slot] of [
+    ["rt_recurse_fn", 13],
+    ["rt_recurse_dyn", 14],
+  ] as const) {
+    assert.equal(f.program(prog).testRun({ data: frame(0) }).retval, XDP_PASS, `${prog} depth 16`);
+    assert.equal(out(slot), 16 + (15 * 16) / 2, `${prog} depth-16 result`);
+  }
   assert.equal(f.program("rt_bigframe").testRun({ data: frame(0, 5) }).retval, XDP_PASS, "a 4 KiB frame");
   assert.equal(out(12), frameSum(4096, 5), "4 KiB frame result");
 }
@@ -64,6 +75,8 @@ test("bounded recursion (depth 16) and a 4 KiB frame run normally", { skip }, ()
 
 const overflows: [string, string, Buffer][] = [
   ["rt_recurse", "unbounded recursion", frame(1)],
+  ["rt_recurse_fn", "unbounded recursion through a function pointer", frame(1)],
+  ["rt_recurse_dyn", "unbounded recursion through a dyn trait object", frame(1)],
   ["rt_bigframe", "a 28 KiB frame (ends in the 8 KiB reserve)", frame(2, 1)],
   ["rt_bigframe", "a 64 KiB frame (past the stack, into the guard page)", frame(1, 1)],
 ];

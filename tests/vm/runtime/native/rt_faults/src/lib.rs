@@ -13,7 +13,7 @@ mod stack;
 
 /// Counters the programs bump before they fault, so a test can tell that every run ran:
 /// [0] rt_oob, [1] rt_unwrap, [2] rt_panic, [3] rt_recurse, [4] rt_bigframe, [5] rt_loop,
-/// [6] rt_tc_panic; [8..] results of normal runs.
+/// [6] rt_tc_panic, [7] rt_recurse_fn, [15] rt_recurse_dyn; [8..15) results of normal runs.
 iu::map!(OUT: Array<u32, u64>, max_entries = 16);
 /// rt_unwrap looks up the packet's second byte here; the test inserts key 1 only.
 iu::map!(SLOTS: Hash<u32, u64>, max_entries = 4);
@@ -32,10 +32,12 @@ iu::xdp!(rt_oob);
 iu::xdp!(rt_unwrap);
 iu::xdp!(rt_panic);
 iu::xdp!(rt_recurse);
+iu::xdp!(rt_recurse_fn);
+iu::xdp!(rt_recurse_dyn);
 iu::xdp!(rt_bigframe);
 iu::xdp!(rt_loop);
 iu::tc!(rt_tc_panic);
 
 use faults::{rt_oob, rt_panic, rt_tc_panic, rt_unwrap};
 use spin::rt_loop;
-use stack::{rt_bigframe, rt_recurse};
+use stack::{rt_bigframe, rt_recurse, rt_recurse_dyn, rt_recurse_fn};

@@ -48,3 +48,52 @@ pub fn rt_bigframe(ctx: &mut XdpContext) -> XdpAction {
     OUT.set(&12, s);
     XdpAction::Pass
 }
+
+/// A step of recursion the call graph cannot see: the next call goes through a pointer.
+#[inline(never)]
+fn step_fn(n: u64, limit: u64, next: fn(u64, u64, u64) -> u64) -> u64 {
+    let pad = black_box([n; 16]);
+    if n >= limit {
+        return pad[(n % 16) as usize];
+    }
+    black_box(next)(n + 1, limit, 0).wrapping_add(pad[(n % 5) as usize])
+}
+
+fn via_fn(n: u64, limit: u64, _: u64) -> u64 {
+    step_fn(n, limit, via_fn)
+}
+
+trait Step {
+    fn step(&self, n: u64, limit: u64) -> u64;
+}
+
+struct Down;
+
+impl Step for Down {
+    #[inline(never)]
+    fn step(&self, n: u64, limit: u64) -> u64 {
+        let pad = black_box([n; 16]);
+        if n >= limit {
+            return pad[(n % 16) as usize];
+        }
+        let next: &dyn Step = black_box(self);
+        next.step(n + 1, limit).wrapping_add(pad[(n % 3) as usize])
+    }
+}
+
+/// Byte 0: 0 → depth 16 (fine), else no limit; recursion through a function pointer.
+pub fn rt_recurse_fn(ctx: &mut XdpContext) -> XdpAction {
+    bump(7);
+    let limit = if byte(ctx, 0) == 0 { 16 } else { u64::MAX };
+    OUT.set(&13, via_fn(0, black_box(limit), 0));
+    XdpAction::Pass
+}
+
+/// The same through a `&dyn` trait object.
+pub fn rt_recurse_dyn(ctx: &mut XdpContext) -> XdpAction {
+    bump(15);
+    let limit = if byte(ctx, 0) == 0 { 16 } else { u64::MAX };
+    let d: &dyn Step = black_box(&Down);
+    OUT.set(&14, d.step(0, black_box(limit)));
+    XdpAction::Pass
+}
