@@ -2,7 +2,8 @@
 // native XDP program (level 0, the entry stub's own path) that calls the probed helper.
 // Both count exactly; a stop of the inner program (level 1, and level 2: a raw tracepoint
 // the inner program triggers) leaves the outer run to finish
-// normally; a ring-buffer record the inner program forgets is discarded at its end.
+// normally, and so does a stack overflow there (the guard page at levels 1 and 2,
+// recursion at level 1); a ring-buffer record the inner program forgets is discarded at its end.
 // A program holding a bpf_spin_lock keeps interrupts on: a tracing program a timer
 // interrupt runs inside the critical section calls helpers normally.
 // Program: tests/vm/runtime/native/rt_nested.
@@ -110,6 +111,50 @@ test(
     );
   },
 );
+
+for (const [m, level, prog, what] of [
+  [5, 1, "rt_inner", "a 64 KiB frame (into the guard page)"],
+  [6, 1, "rt_inner", "unbounded recursion"],
+  [7, 2, "rt_deep", "a 64 KiB frame (into the guard page)"],
+] as const) {
+  test(
+    `${what} at level ${level} (${prog}): "overflowed its stack"; the levels below go on`,
+    { skip: skipUnlessVm },
+    async () => {
+      await logWindow(1);
+      const mark = new LogMark();
+      const p = nested().program(prog);
+      const p0 = counters(p)!;
+      const c0 = counts();
+      mode(m);
+      let retval: number;
+      try {
+        retval = nested()
+          .program("rt_outer")
+          .testRun({ data: frame(0) }).retval;
+      } finally {
+        mode(0);
+      }
+      assert.equal(retval, XDP_PASS, "the outer program returns its own value");
+      assert.equal(delta(p0, counters(p)!).panics, 1, `${prog} overflowed once`);
+      assert.deepEqual(
+        counts().map((v, i) => v - c0[i]),
+        [1, 1, 1],
+        "outer run, inner run, outer run that saw the inner one",
+      );
+      const log = mark.since();
+      assert.match(log, new RegExp(`iu: program ${prog} \\(id ${p.id}\\) overflowed its stack`));
+      assertHealthy(log);
+      const c1 = counts();
+      runOuter(10);
+      assert.deepEqual(
+        counts().map((v, i) => v - c1[i]),
+        [10, 10, 10],
+        "all levels run on normally",
+      );
+    },
+  );
+}
 
 test(
   "the watchdog stops a program at level 2 (a raw tracepoint inside the kprobe inside XDP); both levels below go on",

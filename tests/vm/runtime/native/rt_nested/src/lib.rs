@@ -5,7 +5,9 @@
 //! inner program does: 0 count; 1 loop forever (the watchdog stops it, the outer run goes
 //! on); 2 reserve a ring-buffer record and forget it (the runtime discards it); 3 reserve
 //! and submit one; 4 print a line, whose raw tracepoint `bpf_trace_printk` runs `rt_deep` at
-//! level 2, which then loops forever (the watchdog stops it, both levels below go on).
+//! level 2, which then loops forever (the watchdog stops it, both levels below go on);
+//! 5 a 64 KiB frame (past its level's stack, into the guard page); 6 unbounded recursion;
+//! 7 print a line, whose `rt_deep` at level 2 then has the 64 KiB frame.
 //! `rt_locker` (XDP) holds a `bpf_spin_lock` until a timer interrupt has run `rt_tick`
 //! (on irq/softirq_raise, which the tick hits; it calls a helper) inside its critical section.
 #![no_std]
@@ -15,8 +17,8 @@ use iu::prelude::*;
 
 /// [0] runs of rt_outer, [1] runs of rt_inner, [2] outer runs that saw the inner run,
 /// [3] runs of rt_tick, [4] rt_locker runs that saw rt_tick run while holding the lock,
-/// [5] runs of rt_deep in mode 4.
-iu::map!(COUNTS: Array<u32, u64>, max_entries = 6);
+/// [5] runs of rt_deep in mode 4 or 7, [6] what an overflowing program would have stored.
+iu::map!(COUNTS: Array<u32, u64>, max_entries = 7);
 iu::map!(LOCKED: Array<u32, SpinLocked<u64>>, max_entries = 1);
 iu::map!(CTL: Array<u32, u64>, max_entries = 1);
 iu::map!(EVENTS: RingBuf, max_entries = 4096);
@@ -46,8 +48,14 @@ fn rt_inner(_ctx: &KprobeContext) -> u32 {
                 r.submit(0);
             }
         }
-        Some(4) => {
+        Some(4) | Some(7) => {
             iu::trace_printk!("rt_inner: to level 2\n");
+        }
+        Some(5) => {
+            COUNTS.set(&6, big_frame());
+        }
+        Some(6) => {
+            COUNTS.set(&6, descend(0));
         }
         _ => {}
     }
@@ -88,12 +96,34 @@ fn rt_tick(_ctx: &TracepointContext) -> u32 {
 }
 
 fn rt_deep(_ctx: &RawTracepointContext) -> u32 {
-    if CTL.get(&0) != Some(4) {
+    let m = CTL.get(&0);
+    if m != Some(4) && m != Some(7) {
         return 0;
     }
     COUNTS.fetch_add(&5, 1);
-    spin_forever();
+    if m == Some(7) {
+        COUNTS.set(&6, big_frame());
+    } else {
+        spin_forever();
+    }
     0
+}
+
+/// A 64 KiB frame, written and read in full: past the whole 32 KiB stack of the level.
+#[inline(never)]
+fn big_frame() -> u64 {
+    let mut a = [0u8; 65536];
+    for (i, b) in a.iter_mut().enumerate() {
+        *b = i as u8;
+    }
+    black_box(&mut a).iter().map(|&x| x as u64).sum()
+}
+
+/// Recursion with no end that is not a tail call.
+#[inline(never)]
+fn descend(n: u64) -> u64 {
+    let pad = black_box([n; 16]);
+    descend(n + 1).wrapping_add(pad[(n % 5) as usize])
 }
 
 fn spin_forever() {
