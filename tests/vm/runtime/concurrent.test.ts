@@ -10,8 +10,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { IuObject, enableStats } from "../../../src/loader/index.js";
-import { closeFd } from "../../../src/loader/sys.js";
+import { IuObject } from "../../../src/loader/index.js";
 import {
   LogMark,
   assertHealthy,
@@ -47,7 +46,6 @@ test(
   async () => {
     const o = IuObject.open(image("rt_concurrent")).load();
     const dir = bpffsDir("iu-rt-conc");
-    const stats = enableStats();
     const mark = new LogMark();
     try {
       const pkt = frame(0x45, 0x00, 0x11);
@@ -123,7 +121,6 @@ test(
       assertHealthy(mark.since());
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      closeFd(stats);
       o.close();
     }
   },

@@ -10,7 +10,6 @@ import { repoRoot } from "../../../src/env/paths.js";
 import type { TestContext } from "node:test";
 import { IuObject, enableStats, type BpfProgram } from "../../../src/loader/index.js";
 import { crateImage, requireInput } from "../../../src/testing/inputs.js";
-
 import { inVm } from "../loader/util.js";
 
 export { bpffsDir, getpid, inVm, skipUnlessVm, sleep } from "../loader/util.js";
