@@ -25,6 +25,12 @@ pub(crate) mod sys {
         ) -> i64;
         pub fn bpf_map_delete_elem(map: *mut c_void, key: *const c_void) -> i64;
         pub fn bpf_trace_printk(fmt: *const u8, fmt_size: u32, a1: u64, a2: u64, a3: u64) -> i64;
+        pub fn bpf_trace_vprintk(
+            fmt: *const u8,
+            fmt_size: u32,
+            data: *const c_void,
+            data_len: u32,
+        ) -> i64;
         pub fn bpf_get_current_pid_tgid() -> u64;
         pub fn bpf_ktime_get_ns() -> u64;
         pub fn bpf_get_smp_processor_id() -> u32;
@@ -311,13 +317,31 @@ pub(crate) fn probe_read<T: crate::Pod>(src: usize) -> Option<T> {
     probe_read_kernel(src as u64)
 }
 
-/// A format string for [`trace_printk`]: NUL-terminated, at most 3 conversions, and only
-/// integer conversions (`%d %i %u %x %X %c`, with `l`/`ll` length modifiers, and `%%`).
-/// Pointer and string conversions (`%s`, `%p...`) would make the kernel read memory at an
-/// address the program chose, so they are refused. Build it in a `const` (the
-/// [`trace_printk!`](macro@crate::trace_printk) macro does) and a bad format is a compile error.
+/// The most values one trace line takes (the kernel's `MAX_BPRINTF_VARARGS`).
+pub const PRINTK_MAX_ARGS: usize = 12;
+
+/// A format string for [`trace_printk`]: NUL-terminated, at most [`PRINTK_MAX_ARGS`]
+/// conversions, each an integer (`%d %i %u %x %X %c`, with `l`/`ll` length modifiers)
+/// or a string (`%s`), and `%%`. A `%s` takes a [`PrintkStr`] argument: a byte string of
+/// the program's with a NUL in it, or a [`KernelStr`] / [`UserStr`] address the kernel
+/// reads without faulting (as `bpf_probe_read_*_str` would). Pointer conversions
+/// (`%p...`) are refused. Build it in a `const` (the
+/// [`trace_printk!`](macro@crate::trace_printk) macro does) and a bad format is a compile
+/// error; so is an argument of the wrong kind for its conversion.
 #[derive(Clone, Copy)]
-pub struct Fmt(&'static [u8]);
+pub struct Fmt {
+    bytes: &'static [u8],
+    kinds: [u8; PRINTK_MAX_ARGS],
+    count: usize,
+}
+
+/// The kind of a conversion: [`printk_kind::INT`] or [`printk_kind::STR`].
+pub mod printk_kind {
+    /// `%d %i %u %x %X %c`
+    pub const INT: u8 = 0;
+    /// `%s`
+    pub const STR: u8 = 1;
+}
 
 impl Fmt {
     /// Checks `s` (which must end in `\0`); panics (at compile time in a `const`) if not allowed.
@@ -327,6 +351,7 @@ impl Fmt {
             !b.is_empty() && b[b.len() - 1] == 0,
             "format must end with \\0"
         );
+        let mut kinds = [0u8; PRINTK_MAX_ARGS];
         let mut i = 0;
         let mut convs = 0;
         while i + 1 < b.len() {
@@ -344,47 +369,213 @@ impl Fmt {
                 }
                 let c = b[i];
                 assert!(
-                    c == b'd' || c == b'i' || c == b'u' || c == b'x' || c == b'X' || c == b'c',
-                    "trace_printk: only %d %i %u %x %X %c (with l/ll) and %% are allowed"
+                    convs < PRINTK_MAX_ARGS,
+                    "trace_printk: at most 12 conversions"
                 );
+                if c == b's' {
+                    assert!(l == 0, "trace_printk: %s takes no length modifier");
+                    // bpf_bprintf_prepare(): what follows %s must end the word
+                    let n = b[i + 1];
+                    assert!(
+                        n == 0 || n.is_ascii_whitespace() || n.is_ascii_punctuation(),
+                        "trace_printk: %s must be followed by a space, punctuation or the end"
+                    );
+                    kinds[convs] = printk_kind::STR;
+                } else {
+                    assert!(
+                        c == b'd' || c == b'i' || c == b'u' || c == b'x' || c == b'X' || c == b'c',
+                        "trace_printk: only %d %i %u %x %X %c (with l/ll), %s and %% are allowed"
+                    );
+                }
                 convs += 1;
             }
             i += 1;
         }
-        assert!(convs <= 3, "trace_printk: at most 3 conversions");
-        Fmt(b)
+        Fmt {
+            bytes: b,
+            kinds,
+            count: convs,
+        }
+    }
+
+    /// The number of conversions.
+    pub const fn count(&self) -> usize {
+        self.count
+    }
+
+    /// The kind of conversion `i` ([`printk_kind`]); `INT` past the last.
+    pub const fn kind(&self, i: usize) -> u8 {
+        if i < PRINTK_MAX_ARGS {
+            self.kinds[i]
+        } else {
+            printk_kind::INT
+        }
     }
 }
 
-/// `bpf_trace_printk()`: writes a line to the trace pipe
-/// (`/sys/kernel/tracing/trace_pipe`). Returns the helper's result (bytes written or a
-/// negative errno). Prefer the [`trace_printk!`](macro@crate::trace_printk) macro.
-#[inline]
-pub fn trace_printk(fmt: Fmt, a1: u64, a2: u64, a3: u64) -> i64 {
-    // SAFETY: `fmt` is a valid NUL-terminated buffer of the size passed (checked by
-    // Fmt::new); the allowed conversions read only the integer arguments.
-    unsafe { sys::bpf_trace_printk(fmt.0.as_ptr(), fmt.0.len() as u32, a1, a2, a3) }
+/// A value for conversion kind `K` of a [`Fmt`] ([`printk_kind`]): integers for `INT`,
+/// [`PrintkStr`] types for `STR`. The macro checks each argument against its conversion.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not fit this trace_printk conversion",
+    label = "%d %i %u %x %X %c take integers; %s takes a byte string with a NUL (&[u8; N], &[u8], &CStr) or a KernelStr/UserStr address"
+)]
+pub trait PrintkArg<const K: u8> {
+    /// The u64 the helper is passed.
+    fn printk_arg(self) -> u64;
 }
 
-/// Prints to the trace pipe with up to 3 integer arguments:
-/// `iu::trace_printk!("pid %d cpu %u\n", pid, cpu);`. The format is checked at compile
-/// time (see [`Fmt`]); arguments are converted with `as u64`.
+macro_rules! printk_int {
+    ($($t:ty),*) => {
+        $(impl PrintkArg<{ printk_kind::INT }> for $t {
+            #[inline(always)]
+            fn printk_arg(self) -> u64 {
+                self as u64
+            }
+        })*
+    };
+}
+printk_int!(
+    u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, bool, char
+);
+
+/// A string a `%s` prints: the address the kernel copies it from, without faulting.
+pub trait PrintkStr {
+    /// The address of the string's first byte.
+    fn printk_addr(self) -> u64;
+}
+
+impl<T: PrintkStr> PrintkArg<{ printk_kind::STR }> for T {
+    #[inline(always)]
+    fn printk_arg(self) -> u64 {
+        self.printk_addr()
+    }
+}
+
+/// A NUL-terminated string in kernel memory at this address (a `char *` field of a
+/// kernel struct, a pointer argument): `%s` reads it without faulting and prints nothing
+/// if it cannot be read.
+#[derive(Clone, Copy)]
+pub struct KernelStr(pub u64);
+
+/// A NUL-terminated string in the current task's user memory at this address (a syscall's
+/// `const char __user *` argument); read as [`KernelStr`] is.
+#[derive(Clone, Copy)]
+pub struct UserStr(pub u64);
+
+impl PrintkStr for KernelStr {
+    #[inline(always)]
+    fn printk_addr(self) -> u64 {
+        self.0
+    }
+}
+
+impl PrintkStr for UserStr {
+    #[inline(always)]
+    fn printk_addr(self) -> u64 {
+        self.0
+    }
+}
+
+/// The empty string, printed for a byte string without a NUL (the kernel would read on
+/// past its end).
+static NO_NUL: [u8; 1] = [0];
+
+impl PrintkStr for &[u8] {
+    #[inline(always)]
+    fn printk_addr(self) -> u64 {
+        let s = if self.contains(&0) { self } else { &NO_NUL[..] };
+        #[cfg(not(target_os = "none"))]
+        crate::host::note_printk_str(s);
+        s.as_ptr() as u64
+    }
+}
+
+impl<const N: usize> PrintkStr for &[u8; N] {
+    #[inline(always)]
+    fn printk_addr(self) -> u64 {
+        (&self[..]).printk_addr()
+    }
+}
+
+impl PrintkStr for &core::ffi::CStr {
+    #[inline(always)]
+    fn printk_addr(self) -> u64 {
+        self.to_bytes_with_nul().printk_addr()
+    }
+}
+
+/// The u64 of argument `v` for a conversion of kind `K` (used by the macro).
+#[doc(hidden)]
+#[inline(always)]
+pub fn __printk_arg<T: PrintkArg<K>, const K: u8>(v: T) -> u64 {
+    v.printk_arg()
+}
+
+/// `bpf_trace_printk()` (up to 3 values) or `bpf_trace_vprintk()` (up to 12): writes a
+/// line to the trace pipe (`/sys/kernel/tracing/trace_pipe`). Returns the helper's result
+/// (bytes written or a negative errno); a number of values other than the format's
+/// conversions is refused with -EINVAL. Prefer the
+/// [`trace_printk!`](macro@crate::trace_printk) macro, which checks both at compile time.
+#[inline(always)]
+pub fn trace_printk(fmt: Fmt, args: &[u64]) -> i64 {
+    if args.len() != fmt.count {
+        return -22;
+    }
+    let (p, n) = (fmt.bytes.as_ptr(), fmt.bytes.len() as u32);
+    let a = |i: usize| if i < args.len() { args[i] } else { 0 };
+    if args.len() <= 3 {
+        // SAFETY: `fmt` is a valid NUL-terminated buffer of the size passed (checked by
+        // Fmt::new); integer conversions read only the values, and each %s value is the
+        // address of a NUL-terminated string or one the kernel reads without faulting.
+        unsafe { sys::bpf_trace_printk(p, n, a(0), a(1), a(2)) }
+    } else {
+        // SAFETY: as above; `args` is readable for its length in bytes (at most 96).
+        unsafe {
+            sys::bpf_trace_vprintk(
+                p,
+                n,
+                args.as_ptr() as *const c_void,
+                (args.len() * 8) as u32,
+            )
+        }
+    }
+}
+
+/// Prints to the trace pipe: `iu::trace_printk!("pid %d comm %s\n", pid, &comm);`, up to
+/// 12 values. The format is checked at compile time (see [`Fmt`]), and each value against
+/// its conversion ([`PrintkArg`]): integers are converted with `as u64`.
 #[macro_export]
 macro_rules! trace_printk {
-    ($fmt:literal) => {
-        $crate::trace_printk!(@go $fmt, 0u64, 0u64, 0u64)
-    };
-    ($fmt:literal, $a:expr) => {
-        $crate::trace_printk!(@go $fmt, $a, 0u64, 0u64)
-    };
-    ($fmt:literal, $a:expr, $b:expr) => {
-        $crate::trace_printk!(@go $fmt, $a, $b, 0u64)
-    };
-    ($fmt:literal, $a:expr, $b:expr, $c:expr) => {
-        $crate::trace_printk!(@go $fmt, $a, $b, $c)
-    };
-    (@go $fmt:literal, $a:expr, $b:expr, $c:expr) => {{
+    ($fmt:literal $(, $a:expr)* $(,)?) => {{
         const FMT: $crate::helpers::Fmt = $crate::helpers::Fmt::new(concat!($fmt, "\0"));
-        $crate::helpers::trace_printk(FMT, ($a) as u64, ($b) as u64, ($c) as u64)
+        const _: () = assert!(
+            FMT.count() == <[()]>::len(&[$($crate::__iu_unit!($a)),*]),
+            "trace_printk: the number of values differs from the format's conversions"
+        );
+        $crate::__iu_printk!(FMT, 0usize, []; $($a),*)
     }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __iu_unit {
+    ($a:expr) => {
+        ()
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __iu_printk {
+    ($f:ident, $n:expr, [$($done:expr),*];) => {
+        $crate::helpers::trace_printk($f, &[$($done),*])
+    };
+    ($f:ident, $n:expr, [$($done:expr),*]; $a:expr $(, $rest:expr)*) => {
+        $crate::__iu_printk!(
+            $f,
+            $n + 1usize,
+            [$($done,)* $crate::helpers::__printk_arg::<_, { $f.kind($n) }>($a)];
+            $($rest),*
+        )
+    };
 }

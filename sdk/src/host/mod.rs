@@ -35,7 +35,7 @@ pub mod json;
 mod state;
 pub(crate) mod sys;
 
-pub use ctx::{Kprobe, Packet, PerfEvent, RawTracepoint, Skb, Tracepoint};
+pub use ctx::{Kprobe, Packet, PerfEvent, RawTracepoint, Skb, Tracepoint, Trampoline};
 pub use json::{Json, to_hex};
 pub(crate) use state::with;
 pub use state::{
@@ -69,8 +69,39 @@ pub fn pod_from_bytes<T: crate::Pod>(b: &[u8]) -> T {
     v
 }
 
-/// Formats `bpf_trace_printk` output as the kernel does (integer conversions only).
-pub(crate) fn format_printk(fmt: &[u8], args: [u64; 3]) -> String {
+std::thread_local! {
+    /// The byte strings of the trace line being formatted (`%s` of a program's buffer).
+    static PRINTK_STRS: core::cell::RefCell<Vec<(u64, Vec<u8>)>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// Remembers a `%s` byte string of the program's (with its NUL) for the next trace line.
+pub(crate) fn note_printk_str(s: &[u8]) {
+    PRINTK_STRS.with(|v| v.borrow_mut().push((s.as_ptr() as u64, s.to_vec())));
+}
+
+/// The string a `%s` at `addr` prints: a noted buffer of the program's, else a test
+/// region (user below the kernel's address split, as `bpf_trace_copy_string` decides),
+/// else nothing (the kernel prints an empty string when the read faults).
+fn printk_str(addr: u64) -> String {
+    let noted = PRINTK_STRS.with(|v| {
+        v.borrow()
+            .iter()
+            .find(|(a, _)| *a == addr)
+            .map(|(_, b)| b.clone())
+    });
+    let bytes = noted.or_else(|| {
+        state::with(|s| {
+            s.read_rest(addr, addr < 0x0000_8000_0000_0000)
+                .map(|b| b.to_vec())
+        })
+    });
+    let b = bytes.unwrap_or_default();
+    let n = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    String::from_utf8_lossy(&b[..n]).into_owned()
+}
+
+/// Formats `bpf_trace_printk` / `bpf_trace_vprintk` output as the kernel does.
+pub(crate) fn format_printk(fmt: &[u8], args: &[u64]) -> String {
     let mut out = String::new();
     let mut ai = 0;
     let mut i = 0;
@@ -96,7 +127,7 @@ pub(crate) fn format_printk(fmt: &[u8], args: [u64; 3]) -> String {
             l += 1;
             i += 1;
         }
-        let a = if ai < 3 { args[ai] } else { 0 };
+        let a = args.get(ai).copied().unwrap_or(0);
         ai += 1;
         let conv = if i < fmt.len() { fmt[i] } else { b'd' };
         i += 1;
@@ -110,9 +141,11 @@ pub(crate) fn format_printk(fmt: &[u8], args: [u64; 3]) -> String {
             (b'X', 0) => format!("{:X}", a as u32),
             (b'X', _) => format!("{a:X}"),
             (b'c', _) => ((a as u8) as char).to_string(),
+            (b's', _) => printk_str(a),
             _ => String::new(),
         };
         out.push_str(&s);
     }
+    PRINTK_STRS.with(|v| v.borrow_mut().clear());
     out
 }

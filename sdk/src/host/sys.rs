@@ -381,15 +381,42 @@ pub unsafe fn bpf_redirect(ifindex: u32, flags: u64) -> i64 {
     })
 }
 
-pub unsafe fn bpf_trace_printk(fmt: *const u8, size: u32, a1: u64, a2: u64, a3: u64) -> i64 {
-    count_call();
-    let line = format_printk(bytes(fmt as *const c_void, size as usize), [a1, a2, a3]);
+fn trace_line(line: String) -> i64 {
     let n = line.len() as i64;
     with(|s| {
         s.trace
             .push(String::from(line.strip_suffix('\n').unwrap_or(&line)))
     });
     n
+}
+
+pub unsafe fn bpf_trace_printk(fmt: *const u8, size: u32, a1: u64, a2: u64, a3: u64) -> i64 {
+    count_call();
+    trace_line(format_printk(
+        bytes(fmt as *const c_void, size as usize),
+        &[a1, a2, a3],
+    ))
+}
+
+pub unsafe fn bpf_trace_vprintk(
+    fmt: *const u8,
+    size: u32,
+    data: *const c_void,
+    data_len: u32,
+) -> i64 {
+    count_call();
+    if !data_len.is_multiple_of(8) || data_len > 96 {
+        return -EINVAL;
+    }
+    let raw = bytes(data, data_len as usize);
+    let args: Vec<u64> = raw
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    trace_line(format_printk(
+        bytes(fmt as *const c_void, size as usize),
+        &args,
+    ))
 }
 
 pub unsafe fn bpf_get_current_pid_tgid() -> u64 {

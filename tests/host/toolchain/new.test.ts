@@ -13,13 +13,15 @@ import { newProgram, PROGRAM_TYPES } from "../../../src/toolchain/new.js";
 const tmp = mkdtempSync(join(tmpdir(), "iu-new-test-"));
 process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
 const key = ensureSigningKey(join(tmp, "keys"));
-const expected: Record<string, { type: string; attach: string; maps: number }> = {
+const expected: Record<string, { type: string; attach: string; maps: number; programs?: number }> = {
   tracepoint: { type: "tracepoint", attach: "syscalls/sys_enter_getpid", maps: 0 },
   raw_tracepoint: { type: "raw_tracepoint", attach: "sys_enter", maps: 0 },
   kprobe: { type: "kprobe", attach: "__x64_sys_getpid", maps: 1 },
   xdp: { type: "xdp", attach: "", maps: 1 },
   tc: { type: "sched_cls", attach: "", maps: 1 },
   perf_event: { type: "perf_event", attach: "cpu-clock", maps: 1 },
+  // an fentry and an fexit program on the same function
+  fentry: { type: "tracing", attach: "do_unlinkat", maps: 0, programs: 2 },
 };
 
 for (const type of PROGRAM_TYPES) {
@@ -28,10 +30,11 @@ for (const type of PROGRAM_TYPES) {
     newProgram(dir, type);
     const r = build(dir, { key, out: join(tmp, `${type}.iu`), env: { PATH: "/usr/bin:/bin" } });
     assert.deepEqual(r.image.problems, []);
-    assert.equal(r.image.programs.length, 1);
-    const p = r.image.programs[0];
-    assert.equal(p.type, expected[type].type);
-    assert.equal(p.attach, expected[type].attach);
+    assert.equal(r.image.programs.length, expected[type].programs ?? 1);
+    for (const p of r.image.programs) {
+      assert.equal(p.type, expected[type].type);
+      assert.equal(p.attach, expected[type].attach);
+    }
     assert.equal(r.image.maps.length, expected[type].maps);
     if (type === "kprobe")
       assert.deepEqual(
@@ -49,17 +52,20 @@ for (const type of PROGRAM_TYPES) {
   });
 }
 
-test("a pointer conversion in trace_printk! is a compile-time error, not a policy violation", () => {
-  const dir = join(tmp, "fmt-s");
-  newProgram(dir, "tracepoint");
-  const lib = join(dir, "src", "lib.rs");
-  writeFileSync(lib, readFileSync(lib, "utf8").replace("getpid from %d", "getpid from %s"));
-  assert.throws(
-    () => build(dir, { key, out: join(tmp, "fmt-s.iu"), env: { PATH: "/usr/bin:/bin" } }),
-    (e: unknown) =>
-      e instanceof IuError && !(e instanceof PolicyError) && /only %d %i %u %x %X %c/.test(e.message),
-  );
-});
+for (const [what, conv, message] of [
+  ["a pointer conversion", "%p", /only %d %i %u %x %X %c \(with l\/ll\), %s and %% are allowed/],
+  ["an integer for %s", "%s", /does not fit this trace_printk conversion/],
+] as const)
+  test(`${what} in trace_printk! is a compile-time error, not a policy violation`, () => {
+    const dir = join(tmp, `fmt-${conv.slice(1)}`);
+    newProgram(dir, "tracepoint");
+    const lib = join(dir, "src", "lib.rs");
+    writeFileSync(lib, readFileSync(lib, "utf8").replace("getpid from %d", `getpid from ${conv}`));
+    assert.throws(
+      () => build(dir, { key, out: join(tmp, `fmt-${conv.slice(1)}.iu`), env: { PATH: "/usr/bin:/bin" } }),
+      (e: unknown) => e instanceof IuError && !(e instanceof PolicyError) && message.test(e.message),
+    );
+  });
 
 test("iu new refuses unknown types and existing crates", () => {
   assert.throws(() => newProgram(join(tmp, "x"), "socket"), /unknown program type/);
