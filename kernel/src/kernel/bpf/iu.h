@@ -259,6 +259,10 @@ extern unsigned int iu_min_policy;
 void iu_watchdog_get(void);
 void iu_watchdog_put(void);
 
+/* iu_attach.c */
+int iu_btf_target_check(const struct bpf_prog *prog, const char *name,
+			struct bpf_verifier_log *log);
+
 bool iu_in_program(const struct iu_frame *f, struct pt_regs *regs);
 
 /* How the loader applies a relocation type of the architecture. */

@@ -12,6 +12,7 @@
  * what that machinery calls is covered too.
  */
 #include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
 #include <linux/kallsyms.h>
 #include <linux/perf_event.h>
 #include <linux/string.h>
@@ -53,6 +54,42 @@ static bool iu_name_in(const char *name, const char * const *list, unsigned int 
 		if (!strcmp(name, list[i]))
 			return true;
 	return false;
+}
+
+/*
+ * Functions no fentry/fexit may trace: the verifier's btf_id_deny (what the
+ * trampoline itself calls) and noreturn_deny (fexit would never run), which
+ * it keeps as BTF id sets private to verifier.c, here by name.
+ */
+static const char * const iu_trace_deny[] = {
+	"migrate_disable", "migrate_enable", "rcu_read_unlock_strict",
+	"preempt_count_add", "preempt_count_sub", "__rcu_read_lock",
+	"__rcu_read_unlock",
+};
+
+static const char * const iu_noreturn_deny[] = {
+	"__ia32_sys_exit", "__ia32_sys_exit_group", "__kunit_abort",
+	"kunit_try_catch_throw", "__module_put_and_kthread_exit",
+	"__x64_sys_exit", "__x64_sys_exit_group", "do_exit", "do_group_exit",
+	"kthread_complete_and_exit", "kthread_exit", "make_task_dead",
+};
+
+/* The fentry/fexit target @name, checked at load (the target is fixed then). */
+int iu_btf_target_check(const struct bpf_prog *prog, const char *name,
+			struct bpf_verifier_log *log)
+{
+	if (iu_name_in(name, iu_trace_deny, ARRAY_SIZE(iu_trace_deny)) ||
+	    (prog->expected_attach_type == BPF_TRACE_FEXIT &&
+	     iu_name_in(name, iu_noreturn_deny, ARRAY_SIZE(iu_noreturn_deny)))) {
+		bpf_log(log, "iu: %s cannot be traced by %s\n", name,
+			prog->expected_attach_type == BPF_TRACE_FEXIT ? "fexit" : "fentry");
+		return -EINVAL;
+	}
+	if (iu_name_in(name, iu_denied_funcs, ARRAY_SIZE(iu_denied_funcs))) {
+		bpf_log(log, "iu: %s runs inside the watchdog's own path: refused\n", name);
+		return -EPERM;
+	}
+	return 0;
 }
 
 int bpf_iu_raw_tp_attach_check(const struct bpf_prog *prog, const char *name)
@@ -110,6 +147,12 @@ int bpf_iu_perf_attach_check(const struct perf_event *event, const struct bpf_pr
 
 	if (!bpf_iu_prog(prog) || !call)
 		return 0;
+	/* uprobes only disable migration, and the runtime's levels are per CPU */
+	if (IS_ENABLED(CONFIG_PREEMPTION) && call->flags & TRACE_EVENT_FL_UPROBE) {
+		pr_info_ratelimited("iu: program %s: uprobes run preemptible on this kernel (CONFIG_PREEMPTION): refused\n",
+				    prog->aux->name);
+		return -EOPNOTSUPP;
+	}
 	if (call->flags & TRACE_EVENT_FL_KPROBE)
 		return iu_kprobe_check(event, prog);
 	if (call->class && call->class->system &&

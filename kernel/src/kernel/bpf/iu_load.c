@@ -72,15 +72,46 @@ static const struct bpf_verifier_ops *iu_verifier_ops(enum bpf_prog_type type)
 		return &raw_tracepoint_verifier_ops;
 	case BPF_PROG_TYPE_PERF_EVENT:
 		return &perf_event_verifier_ops;
+	case BPF_PROG_TYPE_TRACING:
+		return &tracing_verifier_ops;
 	default:
 		return NULL;
 	}
+}
+
+/*
+ * fentry/fexit on a vmlinux function only: fmod_ret, raw tracepoints,
+ * iterators and freplace are not supported, and nor are targets in
+ * modules or in other programs.
+ */
+static int iu_check_tracing_attr(struct iu_load *l)
+{
+	union bpf_attr *attr = l->attr;
+
+	if (attr->expected_attach_type != BPF_TRACE_FENTRY &&
+	    attr->expected_attach_type != BPF_TRACE_FEXIT) {
+		iu_log(l->log, "tracing attach type %u not supported for native programs (only fentry and fexit)",
+		       attr->expected_attach_type);
+		return -EINVAL;
+	}
+	/* the trampoline only disables migration, and levels are per CPU */
+	if (IS_ENABLED(CONFIG_PREEMPTION)) {
+		iu_log(l->log, "fentry/fexit run preemptible on this kernel (CONFIG_PREEMPTION): not supported for native programs");
+		return -EOPNOTSUPP;
+	}
+	if (!attr->attach_btf_id || attr->attach_btf_obj_fd ||
+	    l->prog->aux->attach_btf != bpf_get_btf_vmlinux()) {
+		iu_log(l->log, "native fentry/fexit needs the BTF id of a vmlinux function (no modules)");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 {
 	union bpf_attr *attr = l->attr;
 	struct bpf_prog *prog = l->prog;
+	int ret;
 
 	if (uattr.is_kernel || attr->insn_cnt || attr->insns) {
 		iu_log(l->log, "native load needs insns == 0 and a user attr");
@@ -98,16 +129,27 @@ static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 		       attr->prog_type);
 		return -EINVAL;
 	}
-	if (attr->prog_flags & (BPF_F_SLEEPABLE | BPF_F_XDP_DEV_BOUND_ONLY) ||
-	    attr->prog_ifindex || attr->attach_btf_id || attr->attach_prog_fd ||
+	if (attr->prog_flags & BPF_F_SLEEPABLE) {
+		iu_log(l->log, "sleepable native programs are not supported: the runtime's per-CPU stacks need the program to run without sleeping");
+		return -EINVAL;
+	}
+	if (attr->prog_flags & BPF_F_XDP_DEV_BOUND_ONLY ||
+	    attr->prog_ifindex || attr->attach_prog_fd ||
 	    attr->func_info_cnt || attr->line_info_cnt || attr->iu.pad) {
 		iu_log(l->log, "unsupported attribute for a native program");
 		return -EINVAL;
 	}
-	/* kprobe-multi, uprobe-multi and session links skip the hook checks */
-	if (attr->expected_attach_type) {
-		iu_log(l->log, "attach type %u not supported for native programs",
-		       attr->expected_attach_type);
+	if (attr->prog_type == BPF_PROG_TYPE_TRACING) {
+		ret = iu_check_tracing_attr(l);
+		if (ret)
+			return ret;
+	} else if (attr->attach_btf_id) {
+		iu_log(l->log, "attach_btf_id is only for native fentry/fexit programs");
+		return -EINVAL;
+	} else if (attr->expected_attach_type) {
+		/* kprobe-multi, uprobe-multi and session links skip the hook checks */
+		iu_log(l->log, "attach type %u not supported for native programs of type %u",
+		       attr->expected_attach_type, attr->prog_type);
 		return -EINVAL;
 	}
 	/* native code is not hardened against speculation as the verifier does */
@@ -247,6 +289,36 @@ static int iu_find_entry(struct iu_load *l)
 }
 
 /*
+ * What check_attach_btf_id() does for fentry/fexit, and on top: the BTF
+ * id user space passed must name the function the signed record does, and
+ * the function must not be on the watchdog's path. The trampoline is made
+ * at attach time, as for a program that was attached and detached.
+ */
+static int iu_check_btf_target(struct iu_load *l)
+{
+	struct bpf_prog *prog = l->prog;
+	struct bpf_attach_target_info tgt = {};
+	int ret;
+
+	if (prog->type != BPF_PROG_TYPE_TRACING)
+		return 0;
+	ret = bpf_check_attach_target(l->log, prog, NULL, prog->aux->attach_btf_id, &tgt);
+	if (ret)
+		return ret;
+	if (strcmp(tgt.tgt_name, l->def.attach)) {
+		iu_log(l->log, "program %s is signed for %s, the BTF id names %s",
+		       l->entry_name, l->def.attach, tgt.tgt_name);
+		return -EINVAL;
+	}
+	ret = iu_btf_target_check(prog, tgt.tgt_name, l->log);
+	if (ret)
+		return ret;
+	prog->aux->attach_func_proto = tgt.tgt_type;
+	prog->aux->attach_func_name = tgt.tgt_name;
+	return 0;
+}
+
+/*
  * The map types the SDK has a safe API for. Everything else (program and
  * map arrays, socket maps whose lookups take references, local storage,
  * arenas, struct_ops, user ring buffers with their callbacks) is refused.
@@ -272,10 +344,15 @@ static bool iu_map_type_ok(enum bpf_map_type type)
 	}
 }
 
-/* The verifier's is_tracing_prog_type(): no spin locks there. */
+/*
+ * The verifier's is_tracing_prog_type(): no spin locks there. fentry/fexit
+ * too, unlike eBPF: they may trace a function the lock's own slow path
+ * calls, with the lock held.
+ */
 static bool iu_tracing_type(enum bpf_prog_type type)
 {
 	switch (type) {
+	case BPF_PROG_TYPE_TRACING:
 	case BPF_PROG_TYPE_KPROBE:
 	case BPF_PROG_TYPE_TRACEPOINT:
 	case BPF_PROG_TYPE_PERF_EVENT:
@@ -1034,6 +1111,9 @@ static int iu_load_image(struct iu_load *l, bpfptr_t uattr)
 	if (ret)
 		return ret;
 	ret = iu_find_entry(l);
+	if (ret)
+		return ret;
+	ret = iu_check_btf_target(l);
 	if (ret)
 		return ret;
 	ret = iu_get_maps(l);
