@@ -30,6 +30,16 @@ pub mod prog_type {
     pub const PERF_EVENT: u32 = 7;
     /// BPF_PROG_TYPE_RAW_TRACEPOINT
     pub const RAW_TRACEPOINT: u32 = 17;
+    /// BPF_PROG_TYPE_TRACING (fentry, fexit)
+    pub const TRACING: u32 = 26;
+}
+
+/// `enum bpf_attach_type` values a program is loaded with (`expected_attach_type`).
+pub mod attach_type {
+    /// BPF_TRACE_FENTRY
+    pub const TRACE_FENTRY: u32 = 24;
+    /// BPF_TRACE_FEXIT
+    pub const TRACE_FEXIT: u32 = 25;
 }
 
 /// The records the macros place in the image, reachable from user crates only through
@@ -65,13 +75,19 @@ pub(crate) mod record {
     };
 
     impl ProgDef {
-        /// The record of one program; `prog_type` comes from the context type
-        /// (`ProgramContext::PROG_TYPE`), never from the caller's choice.
-        pub const fn __iu_new(entry: Entry, prog_type: u32, name: &str, attach: &str) -> Self {
+        /// The record of one program; `prog_type` and `attach_type` come from the context
+        /// type (`ProgramContext::PROG_TYPE`, `ATTACH_TYPE`), never from the caller's choice.
+        pub const fn __iu_new(
+            entry: Entry,
+            prog_type: u32,
+            attach_type: u32,
+            name: &str,
+            attach: &str,
+        ) -> Self {
             ProgDef {
                 entry,
                 prog_type,
-                attach_type: 0,
+                attach_type,
                 name: crate::maps::fixed_name::<64>(name),
                 attach: crate::maps::fixed_name::<128>(attach),
                 reserved: [0; 48],
@@ -115,6 +131,7 @@ macro_rules! __iu_program {
                     $crate::__iu_private::ProgDef::__iu_new(
                         __iu_entry,
                         <$cty as $crate::ctx::ProgramContext>::PROG_TYPE,
+                        <$cty as $crate::ctx::ProgramContext>::ATTACH_TYPE,
                         stringify!($name),
                         $attach,
                     );

@@ -51,8 +51,9 @@ mod panic;
 pub mod pod;
 
 pub use ctx::{
-    Context, KprobeContext, LockContext, PerfEventContext, ProgramContext, RawTracepointContext,
-    TcAction, TcContext, TracepointContext, XdpAction, XdpContext,
+    Context, FentryContext, FexitContext, FuncArgs, KprobeContext, LockContext, PerfEventContext,
+    ProgramContext, RawTracepointContext, TcAction, TcContext, TracepointContext, XdpAction,
+    XdpContext,
 };
 pub use helpers::*;
 pub use maps::{
@@ -99,14 +100,15 @@ pub mod __iu_private {
 /// Everything a program usually needs: `use iu::prelude::*;`.
 pub mod prelude {
     pub use crate::ctx::{
-        Context, KprobeContext, LockContext, PerfEventContext, RawTracepointContext, TcAction,
-        TcContext, TracepointContext, XdpAction, XdpContext,
+        Context, FentryContext, FexitContext, FuncArgs, KprobeContext, LockContext,
+        PerfEventContext, RawTracepointContext, TcAction, TcContext, TracepointContext, XdpAction,
+        XdpContext,
     };
     pub use crate::helpers::{
-        csum_diff, current_comm, current_pid, current_pid_tgid, current_task, current_tid,
-        current_uid_gid, ktime_get_boot_ns, ktime_get_coarse_ns, ktime_get_ns, prandom_u32,
-        probe_read_kernel, probe_read_kernel_str, probe_read_user, probe_read_user_str,
-        send_signal, smp_processor_id,
+        KernelStr, UserStr, csum_diff, current_comm, current_pid, current_pid_tgid, current_task,
+        current_tid, current_uid_gid, ktime_get_boot_ns, ktime_get_coarse_ns, ktime_get_ns,
+        prandom_u32, probe_read_kernel, probe_read_kernel_str, probe_read_user,
+        probe_read_user_str, send_signal, smp_processor_id,
     };
     pub use crate::maps::{
         Array, BPF_ANY, BPF_EXIST, BPF_F_CURRENT_CPU, BPF_F_USER_STACK, BPF_NOEXIST, DevMap, Hash,

@@ -41,6 +41,17 @@ export function registerGenCommands(program: Command): void {
       emit(genBtf(types, { btf: o.btf, fields: o.fields?.split(",") }), o.out);
     });
   gen
+    .command("fentry")
+    .description("the typed arguments of a kernel function for fentry/fexit programs, from the kernel's BTF")
+    .argument("<func>", "kernel function, e.g. do_unlinkat")
+    .argument("[types...]", "structs its pointer arguments point to, given typed accessors too")
+    .option("--btf <file>", "BTF source (default /sys/kernel/btf/vmlinux, else the built kernel's vmlinux)")
+    .option("-o, --out <file>", "write to FILE instead of stdout")
+    .action(async (func: string, types: string[], o: { btf?: string; out?: string }) => {
+      const { genFuncArgs } = await import("../gen/btf.js");
+      emit(genFuncArgs(func, types, { btf: o.btf }), o.out);
+    });
+  gen
     .command("uapi")
     .description(`the ABI tables ${UAPI_TS} and ${UAPI_RS}, from the project kernel's BTF`)
     .option("--btf <file>", "BTF source (default /sys/kernel/btf/vmlinux, else the built kernel's vmlinux)")

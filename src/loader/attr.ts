@@ -103,6 +103,7 @@ export function encodeMapElem(mapFd: number, key: bigint, valueOrNext: bigint, f
 export interface ProgLoadArgs {
   progType: number;
   expectedAttachType?: number;
+  attachBtfId?: number;
   progFlags?: number;
   name?: string;
   license: bigint; // pointer to NUL-terminated string
@@ -141,6 +142,7 @@ export function encodeProgLoad(a: ProgLoadArgs): Buffer {
   b.writeUInt32LE(flags >>> 0, o.prog_flags);
   if (a.name) putName(b, o.prog_name, a.name);
   b.writeUInt32LE(a.expectedAttachType ?? 0, o.expected_attach_type);
+  b.writeUInt32LE(a.attachBtfId ?? 0, o.attach_btf_id);
   if (a.native) {
     b.writeBigUInt64LE(a.native.mapFds, o.fd_array);
     b.writeUInt32LE(a.native.mapFdCnt, o.fd_array_cnt);
@@ -294,6 +296,8 @@ export interface ProgInfo {
   ifindex: number;
   runTimeNs: bigint;
   runCnt: bigint;
+  /** The BTF id of an fentry/fexit program's function (0 for other programs). */
+  attachBtfId: number;
 }
 
 export function decodeProgInfo(b: Buffer, mapIds: Buffer | null = null): ProgInfo {
@@ -315,6 +319,7 @@ export function decodeProgInfo(b: Buffer, mapIds: Buffer | null = null): ProgInf
     ifindex: b.readUInt32LE(o.ifindex),
     runTimeNs: b.readBigUInt64LE(o.run_time_ns),
     runCnt: b.readBigUInt64LE(o.run_cnt),
+    attachBtfId: b.readUInt32LE(o.attach_btf_id),
   };
 }
 /** The in/out map-id array of bpf_prog_info: count (u32) and user pointer (u64). */

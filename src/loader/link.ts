@@ -69,6 +69,11 @@ export function targetFromDecl(progType: number, attachType: number, attach: str
   return h ? h.fromDecl(a, attachType, (text) => parseAs(h, text)) : parseTarget(a);
 }
 
+/** What loading a program for `t` needs from its hook (fentry/fexit: the BTF id). */
+export function loadAttrOf(t: Target | undefined): { attachBtfId?: number } {
+  return t ? (hookOf(t).loadAttr?.(t) ?? {}) : {};
+}
+
 /** Refuses a program type the target's hook does not take (a clear error beats the kernel's EINVAL). */
 export function checkProgTypeForTarget(progType: number, t: Target): void {
   if (!hookOf(t).progTypes.includes(progType))

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { IuError } from "../errors.js";
 import { ElfError } from "../object/elf.js";
 import { parseImage, type ImageSpec } from "../object/image.js";
-import { attach, formatTarget, targetFromDecl, type Link, type Target } from "./link.js";
+import { attach, formatTarget, loadAttrOf, targetFromDecl, type Link, type Target } from "./link.js";
 import { BpfMap } from "./map.js";
 import { BpfProgram } from "./program.js";
 
@@ -107,6 +107,7 @@ export class IuObject {
           entry: p.name,
           progType: p.progType,
           attachType: p.attachType,
+          attachBtfId: loadAttrOf(targetFromDecl(p.progType, p.attachType, p.attach)).attachBtfId,
           mapFds,
           logLevel: o.logLevel ?? 0,
         });

@@ -35,6 +35,8 @@ export interface NativeLoadOptions {
   entry: string;
   progType: number;
   attachType?: number;
+  /** fentry/fexit: the BTF id of the traced vmlinux function. */
+  attachBtfId?: number;
   /** Map fds in `.iu.maps` order. */
   mapFds: number[];
   /** The keyring the signature is checked against: 0 (default) the kernel's trusted ones, else the one `kernel.iu_keyring` names. */
@@ -47,6 +49,7 @@ export interface EbpfLoadOptions {
   insns: Buffer;
   progType: number;
   attachType?: number;
+  attachBtfId?: number;
   name?: string;
   license?: string;
   logLevel?: number;
@@ -115,6 +118,7 @@ export class BpfProgram {
     const { fd, log } = progLoad({
       progType: o.progType,
       expectedAttachType: o.attachType ?? 0,
+      attachBtfId: o.attachBtfId,
       name: o.entry,
       license: o.license ?? "GPL",
       native: { image: o.image, entry: o.entry, mapFds: o.mapFds, keyringId: o.keyringId },
@@ -130,6 +134,7 @@ export class BpfProgram {
     const { fd, log } = progLoad({
       progType: o.progType,
       expectedAttachType: o.attachType ?? 0,
+      attachBtfId: o.attachBtfId,
       name: o.name ?? "",
       license: o.license ?? "GPL",
       insns: o.insns,

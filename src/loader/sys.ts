@@ -278,6 +278,8 @@ export function mapGetNextKey(fd: number, key: Buffer | null, next: Buffer): boo
 export interface ProgLoadOptions {
   progType: number;
   expectedAttachType?: number;
+  /** fentry/fexit: the traced function's BTF id in vmlinux. */
+  attachBtfId?: number;
   name?: string;
   license?: string;
   /** eBPF instructions (8 bytes each). */
@@ -316,6 +318,7 @@ export function progLoad(o: ProgLoadOptions): ProgLoadResult {
     const a = encodeProgLoad({
       progType: o.progType,
       expectedAttachType: o.expectedAttachType ?? 0,
+      attachBtfId: o.attachBtfId,
       name: o.name ?? o.native?.entry ?? "",
       license: addr(license),
       insns: o.insns ? { ptr: addr(o.insns), count: o.insns.length / 8 } : undefined,

@@ -18,14 +18,16 @@ pub unsafe trait Context: crate::sealed::Context {
 
 /// A context the program macros can build: the program type is the context's, so a
 /// program is always loaded as the type whose context it reads (sealed: only the SDK's
-/// six contexts implement it).
+/// contexts implement it).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not one of the SDK's program contexts",
-    label = "programs take XdpContext, TcContext, KprobeContext, TracepointContext, RawTracepointContext or PerfEventContext"
+    label = "programs take XdpContext, TcContext, KprobeContext, TracepointContext, RawTracepointContext, PerfEventContext, FentryContext or FexitContext"
 )]
 pub trait ProgramContext: Context + Sized {
     /// The `enum bpf_prog_type` the kernel loads a program with this context as.
     const PROG_TYPE: u32;
+    /// The `expected_attach_type` it is loaded with (0 but for fentry/fexit).
+    const ATTACH_TYPE: u32 = 0;
 
     /// # Safety
     /// `ctx` must be the context pointer the kernel passed to the entry point of a
@@ -48,6 +50,9 @@ pub trait LockContext: crate::sealed::Lock {}
 /// The trait impls every context has: `context!(Type, pointer_field, PROG_TYPE_NAME)`.
 macro_rules! context {
     ($t:ty, $f:ident, $pt:ident) => {
+        crate::ctx::context!($t, $f, $pt, 0);
+    };
+    ($t:ty, $f:ident, $pt:ident, $at:expr) => {
         impl crate::sealed::Context for $t {}
 
         // SAFETY: the field holds the pointer the kernel passed to the entry point.
@@ -59,6 +64,7 @@ macro_rules! context {
 
         impl crate::ctx::ProgramContext for $t {
             const PROG_TYPE: u32 = crate::decl::prog_type::$pt;
+            const ATTACH_TYPE: u32 = $at;
 
             unsafe fn __iu_from_raw(ctx: *const ::core::ffi::c_void) -> Self {
                 // SAFETY: forwarded contract (the kernel's context of PROG_TYPE).
@@ -91,6 +97,7 @@ fn reg(regs: *const PtRegs, i: usize) -> u64 {
     unsafe { core::ptr::read(&(*regs).0[i]) }
 }
 
+mod fentry;
 mod kprobe;
 mod perf_event;
 mod raw_tracepoint;
@@ -98,6 +105,7 @@ mod tc;
 mod tracepoint;
 mod xdp;
 
+pub use fentry::{FentryContext, FexitContext, FuncArgs};
 pub use kprobe::KprobeContext;
 pub use perf_event::PerfEventContext;
 pub use raw_tracepoint::RawTracepointContext;

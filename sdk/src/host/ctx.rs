@@ -1,11 +1,12 @@
 //! Contexts built by tests: packets for XDP and tc, kprobe registers, tracepoint
-//! records, raw tracepoint arguments, perf event samples. Each runs a handler with the
+//! records, raw tracepoint arguments, perf event samples, fentry/fexit arguments. Each runs a handler with the
 //! SDK's own context type, exactly as the generated kernel entry point would.
 
 use super::state::{guarded, with};
 use crate::Pod;
 use crate::ctx::{
-    KprobeContext, PerfEventContext, RawTracepointContext, TcContext, TracepointContext, XdpContext,
+    FentryContext, FexitContext, KprobeContext, PerfEventContext, RawTracepointContext, TcContext,
+    TracepointContext, XdpContext,
 };
 use core::ffi::c_void;
 use std::prelude::rust_2024::*;
@@ -300,5 +301,43 @@ impl PerfEvent {
         // SAFETY: kern mirrors bpf_perf_event_data_kern {regs, data, event}, live for the run.
         let ctx = unsafe { PerfEventContext::from_raw(kern.as_ptr() as *const c_void) };
         with_region(pod_bytes(&self.data), || guarded(|| f(&ctx)))
+    }
+}
+
+/// The argument area a BPF trampoline passes to fentry/fexit programs: the slot count,
+/// the arguments, and (fexit) the return value.
+#[derive(Clone, Copy)]
+pub struct Trampoline {
+    slots: [u64; 14],
+    n: usize,
+}
+
+impl Trampoline {
+    /// A call with these argument slots (at most 12, as the x86 trampoline takes).
+    pub fn new(args: &[u64]) -> Trampoline {
+        let n = args.len().min(12);
+        let mut slots = [0u64; 14];
+        slots[0] = n as u64;
+        slots[1..1 + n].copy_from_slice(&args[..n]);
+        Trampoline { slots, n }
+    }
+    /// The traced function's return value, as fexit sees it.
+    pub fn ret(mut self, v: u64) -> Trampoline {
+        self.slots[1 + self.n] = v;
+        self
+    }
+    /// Runs an fentry handler.
+    pub fn run_fentry<R>(&self, f: impl FnOnce(&FentryContext) -> R) -> R {
+        with(|s| s.xdp = false);
+        // SAFETY: slots mirror the trampoline's frame (count at args[-1]), live for the run.
+        let ctx = unsafe { FentryContext::from_raw(self.slots[1..].as_ptr() as *const c_void) };
+        guarded(|| f(&ctx))
+    }
+    /// Runs an fexit handler.
+    pub fn run_fexit<R>(&self, f: impl FnOnce(&FexitContext) -> R) -> R {
+        with(|s| s.xdp = false);
+        // SAFETY: as run_fentry, with the return value after the arguments.
+        let ctx = unsafe { FexitContext::from_raw(self.slots[1..].as_ptr() as *const c_void) };
+        guarded(|| f(&ctx))
     }
 }

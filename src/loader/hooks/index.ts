@@ -4,6 +4,7 @@
  * a hook kind is one module next to this file and one entry in `hooks` (ARCHITECTURE.md,
  * "Adding a hook kind").
  */
+import { fentry } from "./fentry.js";
 import { kprobe } from "./kprobe.js";
 import { perfEvent } from "./perf_event.js";
 import { rawTracepoint } from "./raw_tracepoint.js";
@@ -15,7 +16,7 @@ import { xdp } from "./xdp.js";
 export type { Hook, HookLinkInfo } from "./types.js";
 
 /** Every hook kind, in the order help texts and `iu new --type` list them. */
-export const hooks = [xdp, tc, kprobe, tracepoint, rawTracepoint, perfEvent] as const;
+export const hooks = [xdp, tc, kprobe, tracepoint, rawTracepoint, perfEvent, fentry] as const;
 
 type TargetOf<H> = H extends Hook<infer T extends HookTarget> ? T : never;
 

@@ -44,6 +44,8 @@ export interface Hook<T extends HookTarget> {
    */
   fromDecl(attach: string, attachType: number, parse: (text: string) => T): T;
 
+  /** What loading a program for `t` needs on top (fentry/fexit: the function's BTF id). */
+  loadAttr?(t: T): { attachBtfId?: number };
   /** Attaches `progFd` at `t`; returns the link fds (`what` names the target in errors). */
   attach(progFd: number, t: T, what: string): number[];
   /** Reads what this hook's links need on top of the common link info (names, config). */

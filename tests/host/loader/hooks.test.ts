@@ -56,7 +56,7 @@ test("the expected syntax in errors lists every hook's, in registry order", () =
   assert.equal(
     targetSyntax(),
     "xdp:IFACE[:skb|drv|hw], tc:IFACE:ingress|egress, kprobe:FUNC[+OFF], kretprobe:FUNC, " +
-      "tracepoint:CAT/NAME, raw_tp:NAME, perf:EVENT[:PERIOD]",
+      "tracepoint:CAT/NAME, raw_tp:NAME, perf:EVENT[:PERIOD], fentry:FUNC, fexit:FUNC",
   );
   assert.throws(
     () => parseTarget("uprobe:/bin/sh:main"),

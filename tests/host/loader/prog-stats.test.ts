@@ -69,6 +69,7 @@ test("iu prog list: a column per counter, - for an eBPF program", () => {
     ifindex: 0,
     runTimeNs: 0n,
     runCnt: 0n,
+    attachBtfId: 0,
   };
   const rows: ProgListEntry[] = [
     { ...base, stats: parseProgFdinfo(native) },
