@@ -124,31 +124,22 @@ test("fentry/fexit targets the kernel must not trace are refused at load", { ski
 
 test("a BTF id other than the signed target's is refused", { skip: skipUnlessVm }, () => {
   const img = readFileSync(image("rt_fentry"));
-  const o = load("fe_bounds");
-  const mapFds = [o.map("OUT").fd];
-  assert.throws(
-    () =>
-      BpfProgram.loadNative({
-        image: img,
-        entry: "fe_bounds",
-        progType: ProgType.TRACING,
-        attachType: AttachType.TRACE_FENTRY,
-        attachBtfId: funcBtfId("vfs_read"),
-        mapFds,
-      }),
-    (e: unknown) => e instanceof Error && /signed for do_unlinkat, the BTF id names vfs_read/.test(e.message),
-  );
+  const mapFds = [load("fe_bounds").map("OUT").fd];
+  const refused = (attachType: number, func: string, why: RegExp): void =>
+    assert.throws(
+      () =>
+        BpfProgram.loadNative({
+          image: img,
+          entry: "fe_bounds",
+          progType: ProgType.TRACING,
+          attachType,
+          attachBtfId: funcBtfId(func),
+          mapFds,
+        }),
+      (e: unknown) => e instanceof Error && why.test(e.message),
+      `${func}, attach type ${attachType}`,
+    );
+  refused(AttachType.TRACE_FENTRY, "vfs_read", /signed for do_unlinkat, the BTF id names vfs_read/);
   // fexit asked for a program signed as fentry
-  assert.throws(
-    () =>
-      BpfProgram.loadNative({
-        image: img,
-        entry: "fe_bounds",
-        progType: ProgType.TRACING,
-        attachType: AttachType.TRACE_FEXIT,
-        attachBtfId: funcBtfId("do_unlinkat"),
-        mapFds,
-      }),
-    (e: unknown) => e instanceof Error && /is type 26 attach 24, load asked 26\/25/.test(e.message),
-  );
+  refused(AttachType.TRACE_FEXIT, "do_unlinkat", /is type 26 attach 24, load asked 26\/25/);
 });
