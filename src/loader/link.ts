@@ -14,7 +14,7 @@ import { decodeLinkInfo, LINK_INFO_SIZE, LinkType, linkTypeNames } from "./attr.
 import {
   hookByPrefix,
   hookOf,
-  hookOfProgType,
+  hookOfDecl,
   hooks,
   targetSyntax,
   type Hook,
@@ -65,7 +65,7 @@ export function formatTarget(t: Target): string {
 export function targetFromDecl(progType: number, attachType: number, attach: string): Target | undefined {
   const a = attach.trim();
   if (!a) return undefined;
-  const h = hookOfProgType(progType);
+  const h = hookOfDecl(progType, a);
   return h ? h.fromDecl(a, attachType, (text) => parseAs(h, text)) : parseTarget(a);
 }
 

@@ -6,17 +6,29 @@
  */
 import { fentry } from "./fentry.js";
 import { kprobe } from "./kprobe.js";
+import { ksyscall } from "./ksyscall.js";
 import { perfEvent } from "./perf_event.js";
 import { rawTracepoint } from "./raw_tracepoint.js";
 import { tc } from "./tc.js";
 import { tracepoint } from "./tracepoint.js";
+import { uprobe } from "./uprobe.js";
 import type { Hook, HookTarget } from "./types.js";
 import { xdp } from "./xdp.js";
 
 export type { Hook, HookLinkInfo } from "./types.js";
 
 /** Every hook kind, in the order help texts and `iu new --type` list them. */
-export const hooks = [xdp, tc, kprobe, tracepoint, rawTracepoint, perfEvent, fentry] as const;
+export const hooks = [
+  xdp,
+  tc,
+  kprobe,
+  tracepoint,
+  rawTracepoint,
+  perfEvent,
+  fentry,
+  uprobe,
+  ksyscall,
+] as const;
 
 type TargetOf<H> = H extends Hook<infer T extends HookTarget> ? T : never;
 
@@ -27,7 +39,9 @@ const all: readonly Hook<Target>[] = hooks;
 
 const byKind = new Map(all.map((h) => [h.kind, h]));
 const byPrefix = new Map(all.flatMap((h) => h.prefixes.map((p) => [p, h] as const)));
-const byProgType = new Map(all.flatMap((h) => h.progTypes.map((p) => [p, h] as const)));
+/** A type's first hook in the registry is its primary one (kprobe before uprobe and ksyscall). */
+const byProgType = new Map<number, Hook<Target>>();
+for (const h of all) for (const p of h.progTypes) if (!byProgType.has(p)) byProgType.set(p, h);
 
 /** The hook of a target. */
 export function hookOf<T extends Target>(t: T): Hook<T> {
@@ -39,9 +53,20 @@ export function hookByPrefix(prefix: string): Hook<Target> | undefined {
   return byPrefix.get(prefix);
 }
 
-/** The hook that takes programs of type `progType`. */
+/** The primary hook of programs of type `progType` (several hooks take KPROBE programs). */
 export function hookOfProgType(progType: number): Hook<Target> | undefined {
   return byProgType.get(progType);
+}
+
+/**
+ * The hook of a program declaration's attach string: the hook its `KIND:` names when that
+ * hook takes `progType` (`uprobe:/bin/sh:main` for a KPROBE program), else the type's
+ * primary hook (whose declarations carry no kind: `do_sys_openat2`, `ret:vfs_read`).
+ */
+export function hookOfDecl(progType: number, attach: string): Hook<Target> | undefined {
+  const kind = /^([a-z_]+):/.exec(attach)?.[1];
+  const h = kind === undefined ? undefined : byPrefix.get(kind);
+  return h?.progTypes.includes(progType) ? h : hookOfProgType(progType);
 }
 
 /** The hook `iu new --type NAME` starts a program for. */

@@ -2,11 +2,9 @@
  * kprobes: `kprobe:FUNC[+OFF]`, `kretprobe:FUNC` (also `kprobe:ret:FUNC`), attached as a
  * perf event of the kprobe PMU plus BPF_LINK_CREATE(BPF_PERF_EVENT).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { IuError } from "../../errors.js";
 import { LinkType, ProgType } from "../attr.js";
 import { addr, cString, perfEventOpen } from "../sys.js";
-import { linkName, PerfEventType, perfLink } from "./perf_link.js";
+import { linkName, PerfEventType, perfLink, pmuType, retprobeBit, SYSCALL_WRAPPER } from "./perf_link.js";
 import type { Hook, Refuse } from "./types.js";
 import { StructOff } from "../../abi/uapi.js";
 
@@ -17,21 +15,6 @@ export interface KprobeTarget {
   func: string;
   offset: number;
   retprobe: boolean;
-}
-
-function pmuType(pmu: string): number {
-  const p = `/sys/bus/event_source/devices/${pmu}/type`;
-  try {
-    return Number(readFileSync(p, "utf8").trim());
-  } catch {
-    throw new IuError(`the kernel has no '${pmu}' perf PMU (${p}); CONFIG_KPROBE_EVENTS missing?`);
-  }
-}
-
-function retprobeBit(): number {
-  const p = "/sys/bus/event_source/devices/kprobe/format/retprobe";
-  const m = /config:(\d+)/.exec(existsSync(p) ? readFileSync(p, "utf8") : "config:0");
-  return m ? Number(m[1]) : 0;
 }
 
 export const kprobe: Hook<KprobeTarget> = {
@@ -69,7 +52,7 @@ export const kprobe: Hook<KprobeTarget> = {
     const pfd = perfEventOpen(
       {
         type: pmuType("kprobe"),
-        config: t.retprobe ? 1n << BigInt(retprobeBit()) : 0n,
+        config: t.retprobe ? 1n << BigInt(retprobeBit("kprobe")) : 0n,
         config1: addr(func),
         config2: BigInt(t.offset),
         disabled: true,
@@ -91,7 +74,8 @@ export const kprobe: Hook<KprobeTarget> = {
   },
 
   describe(info) {
-    if (info.type !== LinkType.PERF_EVENT) return undefined;
+    // a probe on a syscall wrapper is shown as the ksyscall target that makes one
+    if (info.type !== LinkType.PERF_EVENT || info.name?.startsWith(SYSCALL_WRAPPER)) return undefined;
     if (info.perfEventType === PerfEventType.KPROBE) return `kprobe:${info.name}`;
     if (info.perfEventType === PerfEventType.KRETPROBE) return `kretprobe:${info.name}`;
     return undefined;

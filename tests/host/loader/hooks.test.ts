@@ -15,7 +15,14 @@ import {
   hooks,
   targetSyntax,
 } from "../../../src/loader/hooks/index.js";
-import { checkProgTypeForTarget, formatTarget, parseTarget } from "../../../src/loader/link.js";
+import {
+  checkProgTypeForTarget,
+  formatTarget,
+  parseTarget,
+  targetFromDecl,
+} from "../../../src/loader/link.js";
+import { kprobe } from "../../../src/loader/hooks/kprobe.js";
+import { ProgType } from "../../../src/loader/attr.js";
 import { PROG_TYPE_NAMES } from "../../../src/object/image.js";
 import { PROGRAM_TYPES } from "../../../src/toolchain/new.js";
 
@@ -49,39 +56,40 @@ test("every KIND word selects exactly one hook, and an unknown one is refused", 
       assert.equal(hookByPrefix(p), h);
     }
   for (const h of hooks) assert.ok(h.prefixes.includes(h.kind), `${h.kind} is one of its own KIND words`);
-  assert.equal(hookByPrefix("uprobe"), undefined);
+  assert.equal(hookByPrefix("bogus"), undefined);
 });
 
 test("the expected syntax in errors lists every hook's, in registry order", () => {
   assert.equal(
     targetSyntax(),
     "xdp:IFACE[:skb|drv|hw], tc:IFACE:ingress|egress, kprobe:FUNC[+OFF], kretprobe:FUNC, " +
-      "tracepoint:CAT/NAME, raw_tp:NAME, perf:EVENT[:PERIOD], fentry:FUNC, fexit:FUNC",
+      "tracepoint:CAT/NAME, raw_tp:NAME, perf:EVENT[:PERIOD], fentry:FUNC, fexit:FUNC, " +
+      "uprobe:PATH:FUNC[+OFF][:pid=N], uretprobe:PATH:FUNC[:pid=N], ksyscall:NAME, kretsyscall:NAME",
   );
   assert.throws(
-    () => parseTarget("uprobe:/bin/sh:main"),
+    () => parseTarget("lsm:file_open"),
     (e: unknown) =>
       e instanceof IuError &&
       e.message ===
-        `bad attach target 'uprobe:/bin/sh:main': unknown kind 'uprobe' (expected one of ${targetSyntax()})`,
+        `bad attach target 'lsm:file_open': unknown kind 'lsm' (expected one of ${targetSyntax()})`,
   );
 });
 
-test("every program type maps to exactly one hook kind", () => {
+test("every program type has one primary hook: the first in the registry that takes it", () => {
   const owner = new Map<number, string>();
   for (const h of hooks) {
     assert.ok(h.progTypes.length > 0, `${h.kind} takes some program type`);
     for (const pt of h.progTypes) {
-      assert.equal(owner.get(pt), undefined, `type ${pt} is taken by ${owner.get(pt)} and ${h.kind}`);
-      owner.set(pt, h.kind);
-      assert.equal(hookOfProgType(pt), h);
+      if (!owner.has(pt)) owner.set(pt, h.kind);
+      assert.equal(hookOfProgType(pt)?.kind, owner.get(pt));
     }
   }
+  assert.equal(hookOfProgType(ProgType.KPROBE), kprobe);
   // What the SDK declares (a context's PROG_TYPE) is some hook's first type, and back.
   const sdk = sdkProgTypes();
   assert.deepEqual(
     [...sdk.values()].sort((a, b) => a - b),
-    hooks.map((h) => h.progTypes[0]).sort((a, b) => a - b),
+    [...new Set(hooks.map((h) => h.progTypes[0]))].sort((a, b) => a - b),
   );
   assert.equal(hookOfProgType(0), undefined, "unspec is no hook's");
 });
@@ -90,7 +98,7 @@ test("a program of another hook's type is refused before the kernel sees it", ()
   for (const h of hooks) {
     const t = parseTarget(h.examples[0]);
     for (const pt of h.progTypes) checkProgTypeForTarget(pt, t);
-    for (const other of hooks.filter((o) => o !== h))
+    for (const other of hooks.filter((o) => !h.progTypes.includes(o.progTypes[0])))
       assert.throws(
         () => checkProgTypeForTarget(other.progTypes[0], t),
         (e: unknown) =>
@@ -137,4 +145,40 @@ test("the kernel's verifier-ops table has every hook's program types", () => {
       const name = `BPF_PROG_TYPE_${PROG_TYPE_NAMES[pt].toUpperCase()}`;
       assert.ok(body[1].includes(`case ${name}:`), `iu_verifier_ops() handles ${name} (${h.kind})`);
     }
+});
+
+test("a KPROBE program's declaration picks kprobe, uprobe or ksyscall by its KIND: prefix", () => {
+  const kp = ProgType.KPROBE;
+  assert.deepEqual(targetFromDecl(kp, 0, "do_sys_openat2"), parseTarget("kprobe:do_sys_openat2"));
+  assert.deepEqual(targetFromDecl(kp, 0, "ret:vfs_read"), parseTarget("kretprobe:vfs_read"));
+  assert.deepEqual(targetFromDecl(kp, 0, "uprobe:/bin/true:main"), parseTarget("uprobe:/bin/true:main"));
+  assert.deepEqual(
+    targetFromDecl(kp, 0, "uretprobe:/bin/x:f:pid=7"),
+    parseTarget("uretprobe:/bin/x:f:pid=7"),
+  );
+  assert.deepEqual(targetFromDecl(kp, 0, "ksyscall:kill"), parseTarget("ksyscall:kill"));
+  assert.deepEqual(targetFromDecl(kp, 0, "kretsyscall:openat"), parseTarget("kretsyscall:openat"));
+  // a kind of another program type is not taken from a KPROBE declaration
+  assert.throws(() => targetFromDecl(kp, 0, "xdp:eth0"), /bad attach target 'kprobe:xdp:eth0'/);
+});
+
+test("uprobe and ksyscall targets: what is refused, and why", () => {
+  const refused: [string, RegExp][] = [
+    ["uprobe:/bin/true", /want PATH:FUNC\[\+OFF\] or PATH:0xOFFSET/],
+    ["uprobe:/bin/true:9x", /neither a function name/],
+    ["uretprobe:/bin/true:main+4", /a uretprobe takes no offset/],
+    ["uprobe:/bin/true:main:pid=0", /pid 0 is out of range/],
+    ["ksyscall:__x64_sys_kill", /without '__x64_sys_'/],
+    ["ksyscall:sys_kill", /without 'sys_'/],
+    ["ksyscall:Kill", /want a syscall name/],
+  ];
+  for (const [text, why] of refused) assert.throws(() => parseTarget(text), why, text);
+  assert.deepEqual(parseTarget("uprobe:/a:b:c:f"), {
+    kind: "uprobe",
+    path: "/a:b:c",
+    func: "f",
+    offset: 0,
+    retprobe: false,
+    pid: undefined,
+  });
 });
