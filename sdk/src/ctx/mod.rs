@@ -82,6 +82,7 @@ struct PtRegs([u64; 21]);
 
 const REG_R9: usize = 8;
 const REG_R8: usize = 9;
+const REG_R10: usize = 7;
 const REG_AX: usize = 10;
 const REG_CX: usize = 11;
 const REG_DX: usize = 12;
@@ -99,16 +100,20 @@ fn reg(regs: *const PtRegs, i: usize) -> u64 {
 
 mod fentry;
 mod kprobe;
+mod ksyscall;
 mod perf_event;
 mod raw_tracepoint;
 mod tc;
 mod tracepoint;
+mod uprobe;
 mod xdp;
 
 pub use fentry::{FentryContext, FexitContext, FuncArgs};
 pub use kprobe::KprobeContext;
+pub use ksyscall::KsyscallContext;
 pub use perf_event::PerfEventContext;
 pub use raw_tracepoint::RawTracepointContext;
 pub use tc::{TcAction, TcContext};
 pub use tracepoint::TracepointContext;
+pub use uprobe::UprobeContext;
 pub use xdp::{XdpAction, XdpContext};

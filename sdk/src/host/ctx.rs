@@ -1,12 +1,13 @@
 //! Contexts built by tests: packets for XDP and tc, kprobe registers, tracepoint
-//! records, raw tracepoint arguments, perf event samples, fentry/fexit arguments. Each runs a handler with the
+//! records, raw tracepoint arguments, perf event samples, fentry/fexit arguments, uprobe
+//! registers, syscall arguments. Each runs a handler with the
 //! SDK's own context type, exactly as the generated kernel entry point would.
 
 use super::state::{guarded, with};
 use crate::Pod;
 use crate::ctx::{
-    FentryContext, FexitContext, KprobeContext, PerfEventContext, RawTracepointContext, TcContext,
-    TracepointContext, XdpContext,
+    FentryContext, FexitContext, KprobeContext, KsyscallContext, PerfEventContext,
+    RawTracepointContext, TcContext, TracepointContext, UprobeContext, XdpContext,
 };
 use core::ffi::c_void;
 use std::prelude::rust_2024::*;
@@ -125,6 +126,7 @@ const DX: usize = 12;
 const CX: usize = 11;
 const R8: usize = 9;
 const R9: usize = 8;
+const R10: usize = 7;
 const AX: usize = 10;
 const IP: usize = 16;
 const SP: usize = 19;
@@ -165,6 +167,65 @@ impl Kprobe {
         // SAFETY: regs is a live pt_regs image for the run.
         let ctx = unsafe { KprobeContext::from_raw(self.regs.as_ptr() as *const c_void) };
         guarded(|| f(&ctx))
+    }
+}
+
+/// User registers for a uprobe / uretprobe program (the same registers a kprobe sees,
+/// run with [`UprobeContext`]).
+#[derive(Clone, Copy, Default)]
+pub struct Uprobe(Kprobe);
+
+impl Uprobe {
+    /// The probed user function's arguments (up to 6, System V order).
+    pub fn new(args: &[u64]) -> Uprobe {
+        Uprobe(Kprobe::new(args))
+    }
+    /// The return value (rax) a uretprobe sees.
+    pub fn ret(self, v: u64) -> Uprobe {
+        Uprobe(self.0.ret(v))
+    }
+    /// Runs the handler: `Uprobe::new(&[2, 3]).run(my_uprobe)`.
+    pub fn run<R>(&self, f: impl FnOnce(&UprobeContext) -> R) -> R {
+        with(|s| s.xdp = false);
+        // SAFETY: regs is a live pt_regs image for the run.
+        let ctx = unsafe { UprobeContext::from_raw(self.0.regs.as_ptr() as *const c_void) };
+        guarded(|| f(&ctx))
+    }
+}
+
+/// A syscall for a ksyscall / kretsyscall program: the user registers the syscall entry
+/// saved (arguments in rdi, rsi, rdx, r10, r8, r9), which the wrapper's first argument
+/// points to, as in the kernel.
+#[derive(Clone, Copy, Default)]
+pub struct Ksyscall {
+    user: [u64; 21],
+    ret: u64,
+}
+
+impl Ksyscall {
+    /// The syscall's arguments (up to 6, syscall order).
+    pub fn new(args: &[u64]) -> Ksyscall {
+        let mut k = Ksyscall::default();
+        for (i, a) in args.iter().take(6).enumerate() {
+            k.user[[DI, SI, DX, R10, R8, R9][i]] = *a;
+        }
+        k
+    }
+    /// The return value (rax) a kretsyscall sees.
+    pub fn ret(mut self, v: u64) -> Ksyscall {
+        self.ret = v;
+        self
+    }
+    /// Runs the handler: `Ksyscall::new(&[pid, sig]).run(my_ksyscall)`.
+    pub fn run<R>(&self, f: impl FnOnce(&KsyscallContext) -> R) -> R {
+        with(|s| s.xdp = false);
+        let user: &[u8] = pod_bytes(&self.user);
+        with_region(user, || {
+            let wrapper = Kprobe::new(&[user.as_ptr() as u64]).ret(self.ret);
+            // SAFETY: regs is a live pt_regs image for the run.
+            let ctx = unsafe { KsyscallContext::from_raw(wrapper.regs.as_ptr() as *const c_void) };
+            guarded(|| f(&ctx))
+        })
     }
 }
 

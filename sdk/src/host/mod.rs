@@ -35,7 +35,9 @@ pub mod json;
 mod state;
 pub(crate) mod sys;
 
-pub use ctx::{Kprobe, Packet, PerfEvent, RawTracepoint, Skb, Tracepoint, Trampoline};
+pub use ctx::{
+    Kprobe, Ksyscall, Packet, PerfEvent, RawTracepoint, Skb, Tracepoint, Trampoline, Uprobe,
+};
 pub use json::{Json, to_hex};
 pub(crate) use state::with;
 pub use state::{

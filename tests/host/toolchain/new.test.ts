@@ -22,6 +22,8 @@ const expected: Record<string, { type: string; attach: string; maps: number; pro
   perf_event: { type: "perf_event", attach: "cpu-clock", maps: 1 },
   // an fentry and an fexit program on the same function
   fentry: { type: "tracing", attach: "do_unlinkat", maps: 0, programs: 2 },
+  uprobe: { type: "kprobe", attach: "uretprobe:/usr/bin/bash:readline", maps: 0 },
+  ksyscall: { type: "kprobe", attach: "ksyscall:kill", maps: 0 },
 };
 
 for (const type of PROGRAM_TYPES) {
