@@ -23,6 +23,7 @@ BPF_HELPER(void *, map_lookup_elem, void *map, const void *key);
 BPF_HELPER(long, map_update_elem, void *map, const void *key, const void *value, __u64 flags);
 BPF_HELPER(long, map_delete_elem, void *map, const void *key);
 BPF_HELPER(long, trace_printk, const char *fmt, __u32 fmt_size, ...);
+BPF_HELPER(long, trace_vprintk, const char *fmt, __u32 fmt_size, const void *data, __u32 data_len);
 BPF_HELPER(__u64, get_current_pid_tgid, void);
 BPF_HELPER(__u64, get_current_uid_gid, void);
 BPF_HELPER(long, get_current_comm, void *buf, __u32 size);
@@ -41,6 +42,21 @@ BPF_HELPER(void, ringbuf_submit, void *data, __u64 flags);
 #define bpf_printk(fmt, ...) ({ \
 	static const char ____fmt[] = fmt; \
 	bpf_trace_printk(____fmt, sizeof(____fmt), ##__VA_ARGS__); \
+})
+
+/* x86-64 struct pt_regs read as u64 slots, with libbpf's bpf_tracing.h names */
+#define PT_REGS_PARM1(x) (((const __u64 *)(x))[14]) /* rdi */
+#define PT_REGS_PARM2(x) (((const __u64 *)(x))[13]) /* rsi */
+#define PT_REGS_PARM3(x) (((const __u64 *)(x))[12]) /* rdx */
+#define PT_REGS_RC(x) (((const __u64 *)(x))[10]) /* rax */
+/* the syscall order's 4th register is r10, not rcx */
+#define PT_REGS_PARM4_SYSCALL(x) (((const __u64 *)(x))[7])
+
+/* more than 3 values: bpf_trace_vprintk with the values as u64s (pointers cast by the caller) */
+#define bpf_vprintk(fmt, ...) ({ \
+	static const char ____fmt[] = fmt; \
+	unsigned long long ____args[] = { __VA_ARGS__ }; \
+	bpf_trace_vprintk(____fmt, sizeof(____fmt), ____args, sizeof(____args)); \
 })
 
 #define bswap16(x) __builtin_bswap16(x)

@@ -111,6 +111,46 @@ function compileTwin(sample: string, file: string, defines: string[]): void {
 }
 
 /* ---------------------------------------------------------------------------------- */
+/* the samples' user binaries (what uprobe samples probe)                               */
+
+/** Every samples/NAME/BASE.c that is not an eBPF twin: a user program a sample probes. */
+export function sampleUserPrograms(): { sample: string; file: string }[] {
+  const samples = join(repoRoot, "samples");
+  return readdirSync(samples)
+    .sort()
+    .flatMap((s) =>
+      existsSync(join(samples, s, "Cargo.toml"))
+        ? readdirSync(join(samples, s))
+            .filter((f) => f.endsWith(".c") && !f.endsWith(".bpf.c"))
+            .sort()
+            .map((file) => ({ sample: s, file }))
+        : [],
+    );
+}
+
+/** Where the prepare step leaves a sample's user binary: samples/NAME/target/user/BASE. */
+export const sampleUserBinary = (sample: string, base: string): string =>
+  join(repoRoot, "samples", sample, "target", "user", base);
+
+function compileUserProgram(sample: string, file: string): void {
+  const out = sampleUserBinary(sample, file.replace(/\.c$/, ""));
+  mkdirSync(dirname(out), { recursive: true });
+  // -O1 keeps the probed functions as written (they are noinline); -g for debuggers
+  const args = ["-O1", "-g", "-Wall", "-Werror", "-o", out, join(repoRoot, "samples", sample, file)];
+  const r = spawnSync("cc", args, { encoding: "utf8" });
+  if (r.status !== 0)
+    throw new IuError(`cc samples/${sample}/${file} failed: ${r.error?.message ?? r.stderr}`);
+}
+
+/** A prepared user binary of a sample, failing when missing or older than its source. */
+export function requireUserBinary(sample: string, base: string): string {
+  const bin = requireInput(sampleUserBinary(sample, base), `user program samples/${sample}/${base}.c`);
+  if (statSync(bin).mtimeMs < statSync(join(repoRoot, "samples", sample, `${base}.c`)).mtimeMs)
+    throw new Error(`stale test input ${bin}: older than its source; ${PREPARE_HINT}`);
+  return bin;
+}
+
+/* ---------------------------------------------------------------------------------- */
 /* the kernel's hand-made test images (tests/fixtures/kernel)                           */
 
 export const fixtureSrc = join(repoRoot, "tests", "fixtures", "kernel");
@@ -200,6 +240,8 @@ export async function prepareTestInputs(o: PrepareOptions = {}): Promise<void> {
   for (const { sample, file } of sampleTwins())
     compileTwin(sample, file, twinDefines(sample, file, kernel.vmlinux));
   log(`compiled ${sampleTwins().length} eBPF twins`);
+  for (const { sample, file } of sampleUserPrograms()) compileUserProgram(sample, file);
+  log(`compiled ${sampleUserPrograms().length} user programs the samples probe`);
   const fixtures = fixtureDir();
   if (!fixturesReady(fixtures, FIXTURE_FUZZ_COUNT)) buildFixtures(fixtures, FIXTURE_FUZZ_COUNT);
   log(`kernel test images: ${fixtures}`);
