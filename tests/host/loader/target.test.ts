@@ -54,7 +54,7 @@ test("bad targets are IuErrors that say what is expected", () => {
     "tracepoint:nocategory",
     "raw_tp:a/b",
     "perf:no-such-event",
-    "uprobe:/bin/sh:main",
+    "lsm:file_open",
   ]) {
     assert.throws(
       () => parseTarget(bad),
