@@ -27,6 +27,14 @@ export function requireInput(path: string, what?: string): string {
   return path;
 }
 
+/** `requireInput(path, what)`, also failing when `path` is older than its source `src`. */
+function requireFresh(path: string, src: string, what: string): string {
+  requireInput(path, what);
+  if (statSync(path).mtimeMs < statSync(src).mtimeMs)
+    throw new Error(`stale test input ${path}: older than ${src}; ${PREPARE_HINT}`);
+  return path;
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* signed images                                                                        */
 
@@ -95,11 +103,11 @@ export function twinDefines(sample: string, file: string, vmlinux: string): stri
 
 /** A prepared twin object, failing when missing or older than its source. */
 export function requireTwin(sample: string, file = `${sample}.bpf.c`, defines: string[] = []): string {
-  const obj = requireInput(twinObject(sample, file, defines), `eBPF twin of samples/${sample}/${file}`);
-  const src = join(repoRoot, "samples", sample, file);
-  if (statSync(obj).mtimeMs < statSync(src).mtimeMs)
-    throw new Error(`stale test input ${obj}: older than ${src}; ${PREPARE_HINT}`);
-  return obj;
+  return requireFresh(
+    twinObject(sample, file, defines),
+    join(repoRoot, "samples", sample, file),
+    `eBPF twin of samples/${sample}/${file}`,
+  );
 }
 
 function compileTwin(sample: string, file: string, defines: string[]): void {
@@ -144,10 +152,11 @@ function compileUserProgram(sample: string, file: string): void {
 
 /** A prepared user binary of a sample, failing when missing or older than its source. */
 export function requireUserBinary(sample: string, base: string): string {
-  const bin = requireInput(sampleUserBinary(sample, base), `user program samples/${sample}/${base}.c`);
-  if (statSync(bin).mtimeMs < statSync(join(repoRoot, "samples", sample, `${base}.c`)).mtimeMs)
-    throw new Error(`stale test input ${bin}: older than its source; ${PREPARE_HINT}`);
-  return bin;
+  return requireFresh(
+    sampleUserBinary(sample, base),
+    join(repoRoot, "samples", sample, `${base}.c`),
+    `user program samples/${sample}/${base}.c`,
+  );
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -237,11 +246,12 @@ export async function prepareTestInputs(o: PrepareOptions = {}): Promise<void> {
       throw new IuError(`test program ${dir}: the image breaks the format: ${r.image.problems.join("; ")}`);
     log(`built ${r.out}`);
   }
-  for (const { sample, file } of sampleTwins())
-    compileTwin(sample, file, twinDefines(sample, file, kernel.vmlinux));
-  log(`compiled ${sampleTwins().length} eBPF twins`);
-  for (const { sample, file } of sampleUserPrograms()) compileUserProgram(sample, file);
-  log(`compiled ${sampleUserPrograms().length} user programs the samples probe`);
+  const twins = sampleTwins();
+  for (const { sample, file } of twins) compileTwin(sample, file, twinDefines(sample, file, kernel.vmlinux));
+  log(`compiled ${twins.length} eBPF twins`);
+  const users = sampleUserPrograms();
+  for (const { sample, file } of users) compileUserProgram(sample, file);
+  log(`compiled ${users.length} user programs the samples probe`);
   const fixtures = fixtureDir();
   if (!fixturesReady(fixtures, FIXTURE_FUZZ_COUNT)) buildFixtures(fixtures, FIXTURE_FUZZ_COUNT);
   log(`kernel test images: ${fixtures}`);
