@@ -1,7 +1,7 @@
 //! The kprobe hook: [`KprobeContext`] (the probed CPU's registers), [`kprobe!`](crate::kprobe!)
 //! and [`kretprobe!`](crate::kretprobe!).
 
-use super::{PtRegs, REG_AX, REG_CX, REG_DI, REG_DX, REG_IP, REG_R8, REG_R9, REG_SI, REG_SP, reg};
+use super::{PtRegs, REG_AX, REG_IP, REG_SP, call_arg, reg};
 use crate::Pod;
 use crate::helpers::{probe_read, sys};
 use core::ffi::c_void;
@@ -25,16 +25,7 @@ impl KprobeContext {
     /// Argument `n` (0..=5) of the probed function, System V order (rdi, rsi, rdx, rcx,
     /// r8, r9); `None` for n > 5 (stack arguments are not available).
     pub fn arg(&self, n: usize) -> Option<u64> {
-        let i = match n {
-            0 => REG_DI,
-            1 => REG_SI,
-            2 => REG_DX,
-            3 => REG_CX,
-            4 => REG_R8,
-            5 => REG_R9,
-            _ => return None,
-        };
-        Some(reg(self.regs, i))
+        call_arg(self.regs, n)
     }
 
     /// Return value (rax), meaningful in a kretprobe.

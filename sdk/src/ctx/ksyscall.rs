@@ -7,7 +7,7 @@
 //! arguments are there, in the syscall order (rdi, rsi, rdx, r10, r8, r9), read with
 //! the non-faulting `bpf_probe_read_kernel` as libbpf's `BPF_KSYSCALL` does.
 
-use super::{PtRegs, REG_AX, REG_DI, REG_DX, REG_R8, REG_R9, REG_R10, REG_SI, reg};
+use super::{PtRegs, REG_AX, REG_DI, SYSCALL_ARG_REGS, reg};
 use crate::helpers::probe_read_kernel;
 use core::ffi::c_void;
 
@@ -31,7 +31,7 @@ impl KsyscallContext {
     /// registers cannot be read. Only meaningful at entry (ksyscall): by the time a
     /// kretsyscall runs, the wrapper's argument register holds something else.
     pub fn arg(&self, n: usize) -> Option<u64> {
-        let i = [REG_DI, REG_SI, REG_DX, REG_R10, REG_R8, REG_R9].get(n)?;
+        let i = SYSCALL_ARG_REGS.get(n)?;
         let user_regs = reg(self.regs, REG_DI);
         probe_read_kernel(user_regs.checked_add((*i * 8) as u64)?)
     }

@@ -91,6 +91,17 @@ const REG_DI: usize = 14;
 const REG_IP: usize = 16;
 const REG_SP: usize = 19;
 
+/// The `pt_regs` slots of a function's arguments 0..=5 (System V: rdi, rsi, rdx, rcx,
+/// r8, r9), as libbpf's `PT_REGS_PARMn` read them.
+pub(crate) const CALL_ARG_REGS: [usize; 6] = [REG_DI, REG_SI, REG_DX, REG_CX, REG_R8, REG_R9];
+/// The `pt_regs` slots of a syscall's arguments 0..=5 (rdi, rsi, rdx, r10, r8, r9).
+pub(crate) const SYSCALL_ARG_REGS: [usize; 6] = [REG_DI, REG_SI, REG_DX, REG_R10, REG_R8, REG_R9];
+
+/// Function argument `n` in `regs`, `None` past the sixth (kprobe and uprobe contexts).
+fn call_arg(regs: *const PtRegs, n: usize) -> Option<u64> {
+    Some(reg(regs, *CALL_ARG_REGS.get(n)?))
+}
+
 /// Register access shared by kprobe and perf_event contexts.
 fn reg(regs: *const PtRegs, i: usize) -> u64 {
     // SAFETY: `regs` is a live struct pt_regs (21 u64) and i < 21 (callers use the

@@ -6,7 +6,7 @@
 //! point to is user memory: read it with [`UprobeContext::read_user`] (the non-faulting
 //! `bpf_probe_read_user`), never through a pointer.
 
-use super::{PtRegs, REG_AX, REG_CX, REG_DI, REG_DX, REG_IP, REG_R8, REG_R9, REG_SI, REG_SP, reg};
+use super::{PtRegs, REG_AX, REG_IP, REG_SP, call_arg, reg};
 use crate::Pod;
 use crate::helpers::{probe_read_user, probe_read_user_str};
 use core::ffi::c_void;
@@ -30,8 +30,7 @@ impl UprobeContext {
     /// Argument `n` (0..=5) of the probed user function, System V order (rdi, rsi, rdx,
     /// rcx, r8, r9), as libbpf's `BPF_KPROBE` reads them; `None` for n > 5.
     pub fn arg(&self, n: usize) -> Option<u64> {
-        let i = [REG_DI, REG_SI, REG_DX, REG_CX, REG_R8, REG_R9].get(n)?;
-        Some(reg(self.regs, *i))
+        call_arg(self.regs, n)
     }
 
     /// Argument `n`, or 0 past the sixth (as a missing register reads in libbpf's

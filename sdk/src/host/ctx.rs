@@ -6,8 +6,9 @@
 use super::state::{guarded, with};
 use crate::Pod;
 use crate::ctx::{
-    FentryContext, FexitContext, KprobeContext, KsyscallContext, PerfEventContext,
-    RawTracepointContext, TcContext, TracepointContext, UprobeContext, XdpContext,
+    CALL_ARG_REGS, FentryContext, FexitContext, KprobeContext, KsyscallContext, PerfEventContext,
+    RawTracepointContext, SYSCALL_ARG_REGS, TcContext, TracepointContext, UprobeContext,
+    XdpContext,
 };
 use core::ffi::c_void;
 use std::prelude::rust_2024::*;
@@ -120,13 +121,6 @@ pub(crate) fn xdp_adjust(xdp: *const c_void, delta: i32, head: bool) -> i64 {
 }
 
 /// x86-64 `struct pt_regs` indexes.
-const DI: usize = 14;
-const SI: usize = 13;
-const DX: usize = 12;
-const CX: usize = 11;
-const R8: usize = 9;
-const R9: usize = 8;
-const R10: usize = 7;
 const AX: usize = 10;
 const IP: usize = 16;
 const SP: usize = 19;
@@ -142,7 +136,7 @@ impl Kprobe {
     pub fn new(args: &[u64]) -> Kprobe {
         let mut k = Kprobe::default();
         for (i, a) in args.iter().take(6).enumerate() {
-            k.regs[[DI, SI, DX, CX, R8, R9][i]] = *a;
+            k.regs[CALL_ARG_REGS[i]] = *a;
         }
         k
     }
@@ -207,7 +201,7 @@ impl Ksyscall {
     pub fn new(args: &[u64]) -> Ksyscall {
         let mut k = Ksyscall::default();
         for (i, a) in args.iter().take(6).enumerate() {
-            k.user[[DI, SI, DX, R10, R8, R9][i]] = *a;
+            k.user[SYSCALL_ARG_REGS[i]] = *a;
         }
         k
     }
