@@ -3,6 +3,7 @@
  * tests/vm/runtime/native/* (built on the host by tests/host/runtime/vm-images.test.ts),
  * the runtime's sysctls and fdinfo counters, the kernel log, packets and /proc/meminfo.
  */
+import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -216,6 +217,23 @@ export function assertHealthy(log: string): void {
     /Oops|BUG:|WARNING:|general protection|Call Trace|double fault|KASAN|possible recursive locking|inconsistent lock state|soft lockup|rcu: INFO/;
   const line = log.split("\n").find((l) => bad.test(l));
   if (line) throw new Error(`kernel log reports a problem: ${line}`);
+}
+
+/**
+ * Runs `run` and checks that it made program `p` fault `n` times by `kind` (the runtime's
+ * iu_stops or iu_panics counter), each with its own kernel-log line (a panic's says
+ * "panicked"), and that the kernel logged no problem meanwhile.
+ */
+export function assertFaults(p: BpfProgram, kind: "stops" | "panics", n: number, run: () => void): void {
+  const c0 = counters(p)!;
+  const mark = new LogMark();
+  run();
+  assert.equal(delta(c0, counters(p)!)[kind], n, `iu_${kind}`);
+  const log = mark.since();
+  const lines = faultLines(log, p.name);
+  assert.equal(lines.length, n, log);
+  if (kind === "panics") assert.match(lines[0], /panicked/);
+  assertHealthy(log);
 }
 
 /* ---------------------------------------------------------------------------------- */
