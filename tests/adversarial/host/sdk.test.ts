@@ -97,6 +97,13 @@ const imageChecks: Record<string, (img: ImageSpec) => void> = {
       assert.equal(byName(img, n).attach, attach, `${n}: attach`);
     }
   },
+  "sdk-ctx-ksyscall-arg-past-six": (img) => {
+    // both are KPROBE programs; the declaration's KIND: says which hook attaches them
+    assert.equal(byName(img, "k").progType, PROG.kprobe);
+    assert.equal(byName(img, "k").attach, "ksyscall:kill");
+    assert.equal(byName(img, "u").progType, PROG.kprobe);
+    assert.equal(byName(img, "u").attach, "uprobe:/usr/bin/true:main");
+  },
   "sdk-lock-maps-declare-the-lock": (img) => {
     const flags = Object.fromEntries(img.maps.map((m) => [m.name, m.iuFlags]));
     assert.deepEqual(flags, { HL: IU_MAP_F_SPIN_LOCK, AL: IU_MAP_F_SPIN_LOCK, AP: 0, HP: 0 });
