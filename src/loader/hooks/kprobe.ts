@@ -4,7 +4,7 @@
  */
 import { LinkType, ProgType } from "../attr.js";
 import { addr, cString, perfEventOpen } from "../sys.js";
-import { linkName, PerfEventType, perfLink, pmuType, retprobeBit, SYSCALL_WRAPPER } from "./perf_link.js";
+import { linkName, PerfEventType, perfLink, pmuType, retprobeBit } from "./perf_link.js";
 import type { Hook, Refuse } from "./types.js";
 import { StructOff } from "../../abi/uapi.js";
 
@@ -74,8 +74,7 @@ export const kprobe: Hook<KprobeTarget> = {
   },
 
   describe(info) {
-    // a probe on a syscall wrapper is shown as the ksyscall target that makes one
-    if (info.type !== LinkType.PERF_EVENT || info.name?.startsWith(SYSCALL_WRAPPER)) return undefined;
+    if (info.type !== LinkType.PERF_EVENT) return undefined;
     if (info.perfEventType === PerfEventType.KPROBE) return `kprobe:${info.name}`;
     if (info.perfEventType === PerfEventType.KRETPROBE) return `kretprobe:${info.name}`;
     return undefined;

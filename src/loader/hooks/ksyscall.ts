@@ -5,10 +5,10 @@
  * syscall's own arguments from there.
  */
 import { IuError } from "../../errors.js";
-import { LinkType, ProgType } from "../attr.js";
+import { ProgType } from "../attr.js";
 import { SysError } from "../sys.js";
 import { kprobe } from "./kprobe.js";
-import { PerfEventType, SYSCALL_WRAPPER } from "./perf_link.js";
+import { SYSCALL_WRAPPER } from "./perf_link.js";
 import type { Hook, Refuse } from "./types.js";
 
 export interface KsyscallTarget {
@@ -51,11 +51,9 @@ export const ksyscall: Hook<KsyscallTarget> = {
     }
   },
 
-  describe(info) {
-    if (info.type !== LinkType.PERF_EVENT || !info.name?.startsWith(SYSCALL_WRAPPER)) return undefined;
-    const name = info.name.slice(SYSCALL_WRAPPER.length);
-    if (info.perfEventType === PerfEventType.KPROBE) return `ksyscall:${name}`;
-    if (info.perfEventType === PerfEventType.KRETPROBE) return `kretsyscall:${name}`;
+  // the link is a kprobe on the wrapper, and its info says no more: the kprobe hook,
+  // first in the registry, shows it as kprobe:__x64_sys_NAME
+  describe() {
     return undefined;
   },
 
