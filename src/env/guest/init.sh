@@ -22,6 +22,8 @@ $bb mount -t tmpfs tmpfs /run
 $bb mount -t bpf bpf /sys/fs/bpf
 $bb mount -t tracefs tracefs /sys/kernel/tracing
 $bb mount -t debugfs debugfs /sys/kernel/debug
+$bb mount -t cgroup2 cgroup2 /sys/fs/cgroup
+$bb mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 $bb mkdir -p /run/iu
 $bb mount -t 9p -o "$p9" iushare /run/iu
 . /run/iu/env

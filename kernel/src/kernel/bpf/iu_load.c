@@ -12,6 +12,7 @@
  */
 #include <crypto/sha2.h>
 #include <linux/bpf.h>
+#include <linux/bpf_lsm.h>
 #include <linux/bpf_verifier.h>
 #include <linux/ctype.h>
 #include <linux/filter.h>
@@ -74,37 +75,88 @@ static const struct bpf_verifier_ops *iu_verifier_ops(enum bpf_prog_type type)
 		return &perf_event_verifier_ops;
 	case BPF_PROG_TYPE_TRACING:
 		return &tracing_verifier_ops;
+#ifdef CONFIG_BPF_LSM
+	case BPF_PROG_TYPE_LSM:
+		return &lsm_verifier_ops;
+#endif
+	case BPF_PROG_TYPE_CGROUP_SKB:
+		return &cg_skb_verifier_ops;
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+		return &cg_sock_verifier_ops;
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+		return &sk_filter_verifier_ops;
 	default:
 		return NULL;
 	}
 }
 
 /*
- * fentry/fexit on a vmlinux function only: fmod_ret, raw tracepoints,
- * iterators and freplace are not supported, and nor are targets in
- * modules or in other programs.
+ * fentry/fexit and LSM on a vmlinux function only: fmod_ret, raw
+ * tracepoints, iterators, freplace and cgroup LSM are not supported, and
+ * nor are targets in modules or in other programs.
  */
 static int iu_check_tracing_attr(struct iu_load *l)
 {
 	union bpf_attr *attr = l->attr;
 
-	if (attr->expected_attach_type != BPF_TRACE_FENTRY &&
+	if (attr->prog_type == BPF_PROG_TYPE_LSM &&
+	    attr->expected_attach_type != BPF_LSM_MAC) {
+		iu_log(l->log, "LSM attach type %u not supported for native programs (only lsm, not lsm_cgroup)",
+		       attr->expected_attach_type);
+		return -EINVAL;
+	}
+	if (attr->prog_type == BPF_PROG_TYPE_TRACING &&
+	    attr->expected_attach_type != BPF_TRACE_FENTRY &&
 	    attr->expected_attach_type != BPF_TRACE_FEXIT) {
 		iu_log(l->log, "tracing attach type %u not supported for native programs (only fentry and fexit)",
 		       attr->expected_attach_type);
 		return -EINVAL;
 	}
-	/* the trampoline only disables migration, and levels are per CPU */
-	if (IS_ENABLED(CONFIG_PREEMPTION)) {
-		iu_log(l->log, "fentry/fexit run preemptible on this kernel (CONFIG_PREEMPTION): not supported for native programs");
-		return -EOPNOTSUPP;
-	}
 	if (!attr->attach_btf_id || attr->attach_btf_obj_fd ||
 	    l->prog->aux->attach_btf != bpf_get_btf_vmlinux()) {
-		iu_log(l->log, "native fentry/fexit needs the BTF id of a vmlinux function (no modules)");
+		iu_log(l->log, "native fentry, fexit and LSM need the BTF id of a vmlinux function (no modules)");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * Trampolines and cgroup hooks only disable migration, and the runtime's
+ * levels are per CPU: on a preemptible kernel another task could run a
+ * native program on the same CPU in the middle of this one.
+ */
+static bool iu_runs_preemptible(u32 prog_type)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPTION))
+		return false;
+	switch (prog_type) {
+	case BPF_PROG_TYPE_TRACING:
+	case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The attach types a native program of a type without BTF attach may be
+ * loaded for: the ones whose context and return range the SDK declares.
+ * Others (kprobe-multi, uprobe-multi and session links skip the hook
+ * checks; cgroup sock release and bind hooks) are refused.
+ */
+static bool iu_attach_type_ok(u32 prog_type, u32 attach_type)
+{
+	switch (prog_type) {
+	case BPF_PROG_TYPE_CGROUP_SKB:
+		return attach_type == BPF_CGROUP_INET_INGRESS ||
+		       attach_type == BPF_CGROUP_INET_EGRESS;
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+		return attach_type == BPF_CGROUP_INET_SOCK_CREATE;
+	default:
+		return !attach_type;
+	}
 }
 
 static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
@@ -139,15 +191,20 @@ static int iu_check_attr(struct iu_load *l, bpfptr_t uattr)
 		iu_log(l->log, "unsupported attribute for a native program");
 		return -EINVAL;
 	}
-	if (attr->prog_type == BPF_PROG_TYPE_TRACING) {
+	if (iu_runs_preemptible(attr->prog_type)) {
+		iu_log(l->log, "programs of type %u run preemptible on this kernel (CONFIG_PREEMPTION): not supported for native programs",
+		       attr->prog_type);
+		return -EOPNOTSUPP;
+	}
+	if (attr->prog_type == BPF_PROG_TYPE_TRACING ||
+	    attr->prog_type == BPF_PROG_TYPE_LSM) {
 		ret = iu_check_tracing_attr(l);
 		if (ret)
 			return ret;
 	} else if (attr->attach_btf_id) {
-		iu_log(l->log, "attach_btf_id is only for native fentry/fexit programs");
+		iu_log(l->log, "attach_btf_id is only for native fentry, fexit and LSM programs");
 		return -EINVAL;
-	} else if (attr->expected_attach_type) {
-		/* kprobe-multi, uprobe-multi and session links skip the hook checks */
+	} else if (!iu_attach_type_ok(attr->prog_type, attr->expected_attach_type)) {
 		iu_log(l->log, "attach type %u not supported for native programs of type %u",
 		       attr->expected_attach_type, attr->prog_type);
 		return -EINVAL;
@@ -289,33 +346,64 @@ static int iu_find_entry(struct iu_load *l)
 }
 
 /*
- * What check_attach_btf_id() does for fentry/fexit, and on top: the BTF
- * id user space passed must name the function the signed record does, and
- * the function must not be on the watchdog's path. The trampoline is made
- * at attach time, as for a program that was attached and detached.
+ * The hooks BPF may attach to, as for eBPF. The verifier bounds an LSM
+ * program's return to the hook's range; the SDK's LSM programs return 0
+ * or -errno, so hooks whose range is 0 or 1 are refused.
+ */
+static int iu_check_lsm_hook(struct iu_load *l)
+{
+	struct bpf_retval_range range;
+	int ret;
+
+	ret = bpf_lsm_verify_prog(l->log, l->prog);
+	if (ret)
+		return ret;
+	if (!bpf_lsm_get_retval_range(l->prog, &range) && range.maxval > 0) {
+		iu_log(l->log, "LSM hook %s returns 0 or 1: native LSM programs return 0 or -errno",
+		       l->def.attach);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * What check_attach_btf_id() does for fentry/fexit and LSM, and on top: the
+ * BTF id user space passed must name the function the signed record does
+ * (an LSM record names the hook, the function is its bpf_lsm_ stub), and a
+ * traced function must not be on the watchdog's path. The trampoline is
+ * made at attach time, as for a program that was attached and detached.
  */
 static int iu_check_btf_target(struct iu_load *l)
 {
 	struct bpf_prog *prog = l->prog;
 	struct bpf_attach_target_info tgt = {};
+	bool lsm = prog->type == BPF_PROG_TYPE_LSM;
+	const char *name;
 	int ret;
 
-	if (prog->type != BPF_PROG_TYPE_TRACING)
+	if (prog->type != BPF_PROG_TYPE_TRACING && !lsm)
 		return 0;
 	ret = bpf_check_attach_target(l->log, prog, NULL, prog->aux->attach_btf_id, &tgt);
 	if (ret)
 		return ret;
-	if (strcmp(tgt.tgt_name, l->def.attach)) {
+	name = tgt.tgt_name;
+	if (lsm && !strncmp(name, "bpf_lsm_", 8))
+		name += 8;
+	else if (lsm)
+		name = "";
+	if (strcmp(name, l->def.attach)) {
 		iu_log(l->log, "program %s is signed for %s, the BTF id names %s",
 		       l->entry_name, l->def.attach, tgt.tgt_name);
 		return -EINVAL;
 	}
-	ret = iu_btf_target_check(prog, tgt.tgt_name, l->log);
-	if (ret)
-		return ret;
+	if (!lsm) {
+		ret = iu_btf_target_check(prog, tgt.tgt_name, l->log);
+		if (ret)
+			return ret;
+	}
 	prog->aux->attach_func_proto = tgt.tgt_type;
 	prog->aux->attach_func_name = tgt.tgt_name;
-	return 0;
+	return lsm ? iu_check_lsm_hook(l) : 0;
 }
 
 /*
@@ -346,13 +434,14 @@ static bool iu_map_type_ok(enum bpf_map_type type)
 
 /*
  * The verifier's is_tracing_prog_type(): no spin locks there. fentry/fexit
- * too, unlike eBPF: they may trace a function the lock's own slow path
- * calls, with the lock held.
+ * and LSM too, unlike eBPF: they run from trampolines, and an fentry may
+ * trace a function the lock's own slow path calls, with the lock held.
  */
 static bool iu_tracing_type(enum bpf_prog_type type)
 {
 	switch (type) {
 	case BPF_PROG_TYPE_TRACING:
+	case BPF_PROG_TYPE_LSM:
 	case BPF_PROG_TYPE_KPROBE:
 	case BPF_PROG_TYPE_TRACEPOINT:
 	case BPF_PROG_TYPE_PERF_EVENT:
