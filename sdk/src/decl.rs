@@ -18,6 +18,8 @@
 
 /// `enum bpf_prog_type` values.
 pub mod prog_type {
+    /// BPF_PROG_TYPE_SOCKET_FILTER
+    pub const SOCKET_FILTER: u32 = 1;
     /// BPF_PROG_TYPE_KPROBE
     pub const KPROBE: u32 = 2;
     /// BPF_PROG_TYPE_SCHED_CLS (tc)
@@ -28,18 +30,28 @@ pub mod prog_type {
     pub const XDP: u32 = 6;
     /// BPF_PROG_TYPE_PERF_EVENT
     pub const PERF_EVENT: u32 = 7;
+    /// BPF_PROG_TYPE_CGROUP_SKB
+    pub const CGROUP_SKB: u32 = 8;
     /// BPF_PROG_TYPE_RAW_TRACEPOINT
     pub const RAW_TRACEPOINT: u32 = 17;
     /// BPF_PROG_TYPE_TRACING (fentry, fexit)
     pub const TRACING: u32 = 26;
+    /// BPF_PROG_TYPE_LSM
+    pub const LSM: u32 = 29;
 }
 
 /// `enum bpf_attach_type` values a program is loaded with (`expected_attach_type`).
 pub mod attach_type {
+    /// BPF_CGROUP_INET_INGRESS
+    pub const CGROUP_INET_INGRESS: u32 = 0;
+    /// BPF_CGROUP_INET_EGRESS
+    pub const CGROUP_INET_EGRESS: u32 = 1;
     /// BPF_TRACE_FENTRY
     pub const TRACE_FENTRY: u32 = 24;
     /// BPF_TRACE_FEXIT
     pub const TRACE_FEXIT: u32 = 25;
+    /// BPF_LSM_MAC
+    pub const LSM_MAC: u32 = 27;
 }
 
 /// The records the macros place in the image, reachable from user crates only through

@@ -32,6 +32,7 @@ pub(crate) mod sys {
             data_len: u32,
         ) -> i64;
         pub fn bpf_get_current_pid_tgid() -> u64;
+        pub fn bpf_get_attach_cookie(ctx: *const c_void) -> u64;
         pub fn bpf_ktime_get_ns() -> u64;
         pub fn bpf_get_smp_processor_id() -> u32;
         pub fn bpf_probe_read_kernel(dst: *mut c_void, size: u32, src: *const c_void) -> i64;

@@ -51,9 +51,10 @@ mod panic;
 pub mod pod;
 
 pub use ctx::{
-    Context, FentryContext, FexitContext, FuncArgs, KprobeContext, KsyscallContext, LockContext,
-    PerfEventContext, ProgramContext, RawTracepointContext, TcAction, TcContext, TracepointContext,
-    UprobeContext, XdpAction, XdpContext,
+    CgroupSkbAction, CgroupSkbContext, Context, Errno, FentryContext, FexitContext, FuncArgs,
+    KprobeContext, KsyscallContext, LockContext, LsmAction, LsmContext, PerfEventContext,
+    ProgramContext, RawTracepointContext, SocketFilterContext, TcAction, TcContext,
+    TracepointContext, UprobeContext, UsdtContext, XdpAction, XdpContext,
 };
 pub use helpers::*;
 pub use maps::{
@@ -100,9 +101,10 @@ pub mod __iu_private {
 /// Everything a program usually needs: `use iu::prelude::*;`.
 pub mod prelude {
     pub use crate::ctx::{
-        Context, FentryContext, FexitContext, FuncArgs, KprobeContext, KsyscallContext,
-        LockContext, PerfEventContext, RawTracepointContext, TcAction, TcContext,
-        TracepointContext, UprobeContext, XdpAction, XdpContext,
+        CgroupSkbAction, CgroupSkbContext, Context, Errno, FentryContext, FexitContext, FuncArgs,
+        KprobeContext, KsyscallContext, LockContext, LsmAction, LsmContext, PerfEventContext,
+        RawTracepointContext, SocketFilterContext, TcAction, TcContext, TracepointContext,
+        UprobeContext, UsdtContext, XdpAction, XdpContext,
     };
     pub use crate::helpers::{
         KernelStr, UserStr, csum_diff, current_comm, current_pid, current_pid_tgid, current_task,

@@ -24,7 +24,7 @@ super::context!(FexitContext, args, TRACING, TRACE_FEXIT);
 /// # Safety
 /// `args` is the context pointer of a fentry/fexit invocation and `-1 <= i <= count`
 /// (`count` only for fexit).
-unsafe fn slot(args: *const u64, i: isize) -> u64 {
+pub(super) unsafe fn slot(args: *const u64, i: isize) -> u64 {
     // SAFETY: forwarded; the trampoline's frame holds these slots for the whole run.
     unsafe { core::ptr::read(args.offset(i)) }
 }
@@ -82,6 +82,8 @@ macro_rules! args_impl {
         }
     };
 }
+
+pub(super) use args_impl;
 
 args_impl!(FentryContext);
 args_impl!(FexitContext);

@@ -21,12 +21,12 @@ pub unsafe trait Context: crate::sealed::Context {
 /// contexts implement it).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not one of the SDK's program contexts",
-    label = "programs take XdpContext, TcContext, KprobeContext, TracepointContext, RawTracepointContext, PerfEventContext, FentryContext or FexitContext"
+    label = "programs take the context of their hook: XdpContext, TcContext, KprobeContext, UprobeContext, UsdtContext, FentryContext, LsmContext, CgroupSkbContext, SocketFilterContext, ..."
 )]
 pub trait ProgramContext: Context + Sized {
     /// The `enum bpf_prog_type` the kernel loads a program with this context as.
     const PROG_TYPE: u32;
-    /// The `expected_attach_type` it is loaded with (0 but for fentry/fexit).
+    /// The `expected_attach_type` it is loaded with (0 but for fentry/fexit, LSM, cgroup).
     const ATTACH_TYPE: u32 = 0;
 
     /// # Safety
@@ -109,22 +109,33 @@ fn reg(regs: *const PtRegs, i: usize) -> u64 {
     unsafe { core::ptr::read(&(*regs).0[i]) }
 }
 
+mod cgroup_skb;
 mod fentry;
 mod kprobe;
 mod ksyscall;
+mod lsm;
 mod perf_event;
 mod raw_tracepoint;
+mod skb;
+mod socket_filter;
 mod tc;
 mod tracepoint;
 mod uprobe;
+mod usdt;
 mod xdp;
 
+pub use cgroup_skb::{CgroupSkbAction, CgroupSkbContext, CgroupSkbEgress, CgroupSkbIngress};
 pub use fentry::{FentryContext, FexitContext, FuncArgs};
 pub use kprobe::KprobeContext;
 pub use ksyscall::KsyscallContext;
+pub use lsm::{Errno, LsmAction, LsmContext};
 pub use perf_event::PerfEventContext;
 pub use raw_tracepoint::RawTracepointContext;
+pub use socket_filter::SocketFilterContext;
 pub use tc::{TcAction, TcContext};
 pub use tracepoint::TracepointContext;
 pub use uprobe::UprobeContext;
+#[doc(hidden)]
+pub use usdt::usdt_map_name as __iu_usdt_map_name;
+pub use usdt::{USDT_MAX_ARGS, USDT_MAX_SITES, UsdtContext, UsdtSpec};
 pub use xdp::{XdpAction, XdpContext};

@@ -44,32 +44,15 @@ impl TcContext<'_> {
     /// The linear part of the packet (`skb->data .. skb->data + skb_headlen(skb)`),
     /// read-only: writing needs the skb to be unshared first.
     pub fn data(&self) -> &[u8] {
-        let mut end: u64 = 0;
-        // SAFETY: skb is the live sk_buff; iu_skb_data only reads it and stores the end
-        // of the linear data into `end`.
-        let start = unsafe { sys::iu_skb_data(self.skb, &mut end) };
-        let len = end.saturating_sub(start) as usize;
-        if start == 0 {
-            return &[];
-        }
-        // SAFETY: the kernel runtime returned the bounds of the linear buffer, valid for
-        // the run; the slice is shared.
-        unsafe { core::slice::from_raw_parts(start as *const u8, len) }
+        // SAFETY: skb is the kernel's sk_buff of this run, which the borrow outlives.
+        unsafe { super::skb::data(self.skb) }
     }
 
     /// `bpf_skb_load_bytes`: copies `buf.len()` bytes from packet offset `off` (also from
     /// non-linear parts).
     pub fn load_bytes(&self, off: u32, buf: &mut [u8]) -> Result<(), i64> {
-        // SAFETY: buf is writable for its length; the helper checks off/len against the skb.
-        let rc = unsafe {
-            sys::bpf_skb_load_bytes(
-                self.skb,
-                off,
-                buf.as_mut_ptr() as *mut c_void,
-                buf.len() as u32,
-            )
-        };
-        if rc == 0 { Ok(()) } else { Err(rc) }
+        // SAFETY: skb is the kernel's sk_buff of this run.
+        unsafe { super::skb::load_bytes(self.skb, off, buf) }
     }
 
     /// `bpf_skb_store_bytes`: writes `bytes` at packet offset `off` (flags: 1 = recompute
@@ -118,8 +101,8 @@ impl TcContext<'_> {
 
     /// Total packet length (`skb->len`, including non-linear parts).
     pub fn len(&self) -> u32 {
-        // SAFETY: skb is the live sk_buff; the runtime only reads skb->len.
-        unsafe { sys::iu_skb_len(self.skb) }
+        // SAFETY: as in load_bytes.
+        unsafe { super::skb::len(self.skb) }
     }
 
     /// True for an empty packet.

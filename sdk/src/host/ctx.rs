@@ -6,8 +6,9 @@
 use super::state::{guarded, with};
 use crate::Pod;
 use crate::ctx::{
-    CALL_ARG_REGS, FentryContext, FexitContext, KprobeContext, KsyscallContext, PerfEventContext,
-    RawTracepointContext, SYSCALL_ARG_REGS, TcContext, TracepointContext, UprobeContext,
+    CALL_ARG_REGS, CgroupSkbContext, CgroupSkbIngress, FentryContext, FexitContext, KprobeContext,
+    KsyscallContext, LsmContext, PerfEventContext, RawTracepointContext, SYSCALL_ARG_REGS,
+    SocketFilterContext, TcContext, TracepointContext, UprobeContext, UsdtContext, UsdtSpec,
     XdpContext,
 };
 use core::ffi::c_void;
@@ -71,18 +72,42 @@ impl Packet {
         r
     }
 
-    /// Runs a tc handler on the packet (all of it linear): `pkt.tc(tc_filter)`.
-    pub fn tc<R>(&mut self, f: impl FnOnce(&mut TcContext<'_>) -> R) -> R {
+    /// Runs `f` with the host's stand-in skb (data, len) for the packet, all of it linear.
+    fn with_skb<R>(&mut self, f: impl FnOnce(*const c_void) -> R) -> R {
         // SAFETY: start <= buf.len().
         let mut skb: [usize; 2] = [
             unsafe { self.buf.as_mut_ptr().add(self.start) } as usize,
             self.end - self.start,
         ];
         with(|s| s.xdp = false);
-        let p = skb.as_mut_ptr() as *const c_void;
-        // SAFETY: p is the host's stand-in skb (data, len), live for the run.
-        let mut ctx = unsafe { TcContext::from_raw(p) };
-        guarded(|| f(&mut ctx))
+        f(skb.as_mut_ptr() as *const c_void)
+    }
+
+    /// Runs a tc handler on the packet (all of it linear): `pkt.tc(tc_filter)`.
+    pub fn tc<R>(&mut self, f: impl FnOnce(&mut TcContext<'_>) -> R) -> R {
+        self.with_skb(|p| {
+            // SAFETY: p is the host's stand-in skb, live for the run.
+            let mut ctx = unsafe { TcContext::from_raw(p) };
+            guarded(|| f(&mut ctx))
+        })
+    }
+
+    /// Runs a cgroup_skb handler on the packet (which starts at its IP header, as there).
+    pub fn cgroup_skb<R>(&mut self, f: impl FnOnce(&CgroupSkbContext) -> R) -> R {
+        self.with_skb(|p| {
+            // SAFETY: as in tc.
+            let ctx = unsafe { CgroupSkbIngress::from_raw(p) }.__iu_ctx();
+            guarded(|| f(&ctx))
+        })
+    }
+
+    /// Runs a socket filter on the packet: `pkt.socket_filter(filter)`.
+    pub fn socket_filter<R>(&mut self, f: impl FnOnce(&SocketFilterContext) -> R) -> R {
+        self.with_skb(|p| {
+            // SAFETY: as in tc.
+            let ctx = unsafe { SocketFilterContext::from_raw(p) };
+            guarded(|| f(&ctx))
+        })
     }
 }
 
@@ -388,11 +413,54 @@ impl Trampoline {
         let ctx = unsafe { FentryContext::from_raw(self.slots[1..].as_ptr() as *const c_void) };
         guarded(|| f(&ctx))
     }
+    /// Runs an LSM handler (the hook's arguments are the slots).
+    pub fn run_lsm<R>(&self, f: impl FnOnce(&LsmContext) -> R) -> R {
+        with(|s| s.xdp = false);
+        // SAFETY: as run_fentry.
+        let ctx = unsafe { LsmContext::from_raw(self.slots[1..].as_ptr() as *const c_void) };
+        guarded(|| f(&ctx))
+    }
     /// Runs an fexit handler.
     pub fn run_fexit<R>(&self, f: impl FnOnce(&FexitContext) -> R) -> R {
         with(|s| s.xdp = false);
         // SAFETY: as run_fentry, with the return value after the arguments.
         let ctx = unsafe { FexitContext::from_raw(self.slots[1..].as_ptr() as *const c_void) };
         guarded(|| f(&ctx))
+    }
+}
+
+/// A USDT probe site for a USDT program: its arguments (as the loader's spec would decode
+/// them) and the attach cookie.
+#[derive(Clone, Copy)]
+pub struct Usdt {
+    regs: [u64; 21],
+    spec: UsdtSpec,
+}
+
+impl Usdt {
+    /// A probe hit with these argument values (at most 12).
+    pub fn new(args: &[i64]) -> Usdt {
+        Usdt {
+            regs: [0; 21],
+            spec: UsdtSpec::constants(args, 0),
+        }
+    }
+    /// The cookie given at attach time (`ctx.cookie()`).
+    pub fn cookie(self, cookie: u64) -> Usdt {
+        let mut u = self;
+        u.spec.cookie = cookie;
+        u
+    }
+    /// Runs a USDT handler.
+    pub fn run<R>(&self, f: impl FnOnce(&UsdtContext<'_>) -> R) -> R {
+        with(|s| {
+            s.xdp = false;
+            s.usdt_spec = Some(self.spec);
+        });
+        // SAFETY: regs is a live struct pt_regs (21 u64) for the run.
+        let ctx = unsafe { UsdtContext::from_raw(self.regs.as_ptr() as *const c_void) };
+        let r = guarded(|| f(&ctx));
+        with(|s| s.usdt_spec = None);
+        r
     }
 }

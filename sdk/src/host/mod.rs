@@ -36,7 +36,7 @@ mod state;
 pub(crate) mod sys;
 
 pub use ctx::{
-    Kprobe, Ksyscall, Packet, PerfEvent, RawTracepoint, Skb, Tracepoint, Trampoline, Uprobe,
+    Kprobe, Ksyscall, Packet, PerfEvent, RawTracepoint, Skb, Tracepoint, Trampoline, Uprobe, Usdt,
 };
 pub use json::{Json, to_hex};
 pub(crate) use state::with;

@@ -76,6 +76,8 @@ pub(crate) struct State {
     pub frame: (usize, usize),
     /// The address of the `bpf_spin_lock` held, if any (one at a time, as in the kernel).
     pub spin_held: Option<usize>,
+    /// The USDT probe site a `host::Usdt` run stands for.
+    pub usdt_spec: Option<crate::ctx::UsdtSpec>,
 }
 
 impl State {

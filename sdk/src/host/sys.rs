@@ -419,6 +419,10 @@ pub unsafe fn bpf_trace_vprintk(
     ))
 }
 
+pub unsafe fn bpf_get_attach_cookie(_ctx: *const c_void) -> u64 {
+    count_call();
+    0
+}
 pub unsafe fn bpf_get_current_pid_tgid() -> u64 {
     count_call();
     with(|s| s.pid_tgid)
