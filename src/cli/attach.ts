@@ -8,7 +8,9 @@ import {
   detachTarget,
   formatTarget,
   Link,
+  hookOf,
   parseTarget,
+  targetSyntax,
   unpinLink,
 } from "../loader/index.js";
 import { err, int, json, jsonOpt, out } from "./output.js";
@@ -19,10 +21,7 @@ export function registerAttachCommands(program: Command): void {
     .command("attach")
     .description("attach a loaded program (id, id:N or pinned path) to a target")
     .argument("<prog>", "program id or pinned path")
-    .argument(
-      "<target>",
-      "xdp:IFACE, tc:IFACE:ingress|egress, kprobe:FUNC, tracepoint:CAT/NAME, raw_tp:NAME, perf:EVENT",
-    )
+    .argument("<target>", targetSyntax())
     .option("--pin <path>", "pin the link here (bpffs) and return; otherwise stay until SIGINT/SIGTERM")
     .option("-q, --quiet", "no progress messages")
     .addOption(jsonOpt())
@@ -36,6 +35,15 @@ export function registerAttachCommands(program: Command): void {
         prog.close();
       }
       const ids = link.ids();
+      if (!ids.length) {
+        // A hook without links (a socket filter): the target holds the program itself.
+        if (o.json) json({ prog: prog.id, target: formatTarget(t), links: [], pinned: null });
+        else
+          out(
+            `attached prog ${prog.id} → ${formatTarget(t)} (no link: \`iu detach ${formatTarget(t)}\` takes it off)`,
+          );
+        return;
+      }
       if (o.pin) link.pin(o.pin);
       if (o.json) json({ prog: prog.id, target: formatTarget(t), links: ids, pinned: o.pin ?? null });
       else
@@ -76,7 +84,7 @@ export function registerAttachCommands(program: Command): void {
       }
       const r = detachTarget(parseTarget(what), o.prog);
       if (o.json) return json(r);
-      if (!r.detached.length && !r.stuck.length)
+      if (!r.detached.length && !r.stuck.length && !hookOf(parseTarget(what)).detach)
         throw new IuError(`nothing is attached at ${what} through a bpf link`);
       if (r.detached.length) out(`detached link ${r.detached.join(", ")}`);
       if (r.stuck.length)

@@ -39,7 +39,8 @@ export const debianPackages: Record<string, string[]> = {
   ],
   // keyutils: keyctl, for the VM test of a keyring an administrator names (kernel.iu_keyring).
   signing: ["openssl", "keyutils"],
-  ebpf: ["clang", "llvm", "bpftool", "iproute2"],
+  // systemtap-sdt-dev: sys/sdt.h, for the USDT probes of samples/usdt's target binary.
+  ebpf: ["clang", "llvm", "bpftool", "iproute2", "systemtap-sdt-dev"],
 };
 
 export function allDebianPackages(): string[] {

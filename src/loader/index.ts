@@ -10,3 +10,4 @@ export * from "./ringbuf.js";
 export * from "./trace.js";
 export * from "./value.js";
 export { SysError, errnoName, enableStats } from "./sys.js";
+export { hookOf, targetSyntax } from "./hooks/index.js";

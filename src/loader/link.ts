@@ -217,6 +217,11 @@ export function findLinks(t: Target, progId?: number): number[] {
 export function detachTarget(t: Target, progId?: number): { detached: number[]; stuck: number[] } {
   const detached: number[] = [];
   const stuck: number[] = [];
+  const h = hookOf(t);
+  if (h.detach) {
+    h.detach(t);
+    return { detached, stuck };
+  }
   for (const id of findLinks(t, progId)) {
     const fd = fdById("link", id);
     try {

@@ -53,6 +53,8 @@ interface Koffi {
 export const SysNr = {
   PERF_EVENT_OPEN: 298,
   BPF: 321,
+  PIDFD_OPEN: 434,
+  PIDFD_GETFD: 438,
 } as const;
 
 /** The errno values the wrappers test for (asm-generic/errno-base.h). */
@@ -88,6 +90,8 @@ interface Libc {
   getpid: () => number;
   getpgid: (pid: number) => number;
   ifNameToIndex: (name: string) => number;
+  pidfd: (n: number, a: number, b: number, flags: number) => number;
+  setsockopt: (fd: number, level: number, name: number, val: Buffer, len: number) => number;
 }
 
 let libc: Libc | undefined;
@@ -121,6 +125,10 @@ function sys(): Libc {
     getpid: c.func("int getpid(void)") as Libc["getpid"],
     getpgid: c.func("int getpgid(int pid)") as Libc["getpgid"],
     ifNameToIndex: c.func("unsigned int if_nametoindex(const char *name)") as Libc["ifNameToIndex"],
+    pidfd: c.func("long syscall(long n, long a, long b, unsigned long flags)") as Libc["pidfd"],
+    setsockopt: c.func(
+      "int setsockopt(int fd, int level, int name, const void *val, unsigned int len)",
+    ) as Libc["setsockopt"],
   };
   return libc;
 }
@@ -569,3 +577,32 @@ export function getpgid(pid: number): number | undefined {
 }
 
 export { BPF_ATTR_SIZE };
+
+/* ---------------------------------------------------------------------------------- */
+/* sockets of other processes                                                           */
+
+function check(rc: number, op: string): number {
+  if (rc < 0) {
+    const e = sys().koffi.errno();
+    throw new SysError(op, e);
+  }
+  return rc;
+}
+
+/** A duplicate of file descriptor `fd` of process `pid` (pidfd_open + pidfd_getfd). */
+export function pidGetFd(pid: number, fd: number): number {
+  const l = sys();
+  const pidfd = check(l.pidfd(SysNr.PIDFD_OPEN, pid, 0, 0), `pidfd_open(${pid})`);
+  try {
+    return check(l.pidfd(SysNr.PIDFD_GETFD, pidfd, fd, 0), `pidfd_getfd(pid ${pid}, fd ${fd})`);
+  } finally {
+    l.close(pidfd);
+  }
+}
+
+/** setsockopt(2) with an int value. */
+export function setsockoptInt(fd: number, level: number, name: number, value: number, op: string): void {
+  const v = Buffer.alloc(4);
+  v.writeInt32LE(value);
+  check(sys().setsockopt(fd, level, name, v, 4), op);
+}

@@ -20,7 +20,8 @@ function linkAttachType(linkFd: number): number {
   return b.readUInt32LE(L.tracing_attach_type);
 }
 
-function progAttachBtfId(progFd: number): number {
+/** The BTF id a program was loaded for (fentry, fexit, LSM). */
+export function progAttachBtfId(progFd: number): number {
   const b = Buffer.alloc(PROG_INFO_SIZE);
   objInfo(progFd, b);
   return decodeProgInfo(b).attachBtfId;
@@ -64,7 +65,7 @@ export const fentry: Hook<FentryTarget> = {
   syntax: ["fentry:FUNC", "fexit:FUNC"],
   examples: ["fentry:do_unlinkat", "fexit:do_unlinkat"],
   progTypes: [ProgType.TRACING],
-  template: "fentry",
+  templates: ["fentry", "fexit"],
 
   parse(prefix: string, rest: string, bad: Refuse) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rest)) bad("want a kernel function name");

@@ -4,14 +4,18 @@
  * a hook kind is one module next to this file and one entry in `hooks` (ARCHITECTURE.md,
  * "Adding a hook kind").
  */
+import { cgroupSkb } from "./cgroup_skb.js";
 import { fentry } from "./fentry.js";
 import { kprobe } from "./kprobe.js";
 import { ksyscall } from "./ksyscall.js";
+import { lsm } from "./lsm.js";
 import { perfEvent } from "./perf_event.js";
 import { rawTracepoint } from "./raw_tracepoint.js";
+import { socketFilter } from "./socket_filter.js";
 import { tc } from "./tc.js";
 import { tracepoint } from "./tracepoint.js";
 import { uprobe } from "./uprobe.js";
+import { usdt } from "./usdt.js";
 import type { Hook, HookTarget } from "./types.js";
 import { xdp } from "./xdp.js";
 
@@ -27,7 +31,11 @@ export const hooks = [
   perfEvent,
   fentry,
   uprobe,
+  usdt,
   ksyscall,
+  lsm,
+  cgroupSkb,
+  socketFilter,
 ] as const;
 
 type TargetOf<H> = H extends Hook<infer T extends HookTarget> ? T : never;
@@ -71,7 +79,7 @@ export function hookOfDecl(progType: number, attach: string): Hook<Target> | und
 
 /** The hook `iu new --type NAME` starts a program for. */
 export function hookOfTemplate(name: string): Hook<Target> | undefined {
-  return all.find((h) => h.template === name);
+  return all.find((h) => h.templates.includes(name));
 }
 
 /** Every target syntax, for help texts and errors. */

@@ -23,7 +23,7 @@ export const kprobe: Hook<KprobeTarget> = {
   syntax: ["kprobe:FUNC[+OFF]", "kretprobe:FUNC"],
   examples: ["kprobe:do_sys_openat2", "kprobe:vfs_read+16", "kretprobe:vfs_read"],
   progTypes: [ProgType.KPROBE],
-  template: "kprobe",
+  templates: ["kprobe"],
 
   parse(prefix: string, rest: string, bad: Refuse) {
     let spec = rest;

@@ -23,7 +23,7 @@ export const ksyscall: Hook<KsyscallTarget> = {
   syntax: ["ksyscall:NAME", "kretsyscall:NAME"],
   examples: ["ksyscall:tgkill", "kretsyscall:openat"],
   progTypes: [ProgType.KPROBE],
-  template: "ksyscall",
+  templates: ["ksyscall"],
 
   parse(prefix: string, rest: string, bad: Refuse) {
     if (!/^[a-z_][a-z0-9_]*$/.test(rest)) bad("want a syscall name (such as kill or openat)");

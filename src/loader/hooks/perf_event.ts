@@ -26,7 +26,7 @@ export const perfEvent: Hook<PerfEventTarget> = {
   syntax: ["perf:EVENT[:PERIOD]"],
   examples: ["perf:cpu-clock", "perf:page-faults:10", "perf:cycles"],
   progTypes: [ProgType.PERF_EVENT],
-  template: "perf_event",
+  templates: ["perf_event"],
 
   parse(_prefix: string, rest: string, bad: Refuse) {
     const [event, period, extra] = rest.split(":");

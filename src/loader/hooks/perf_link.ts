@@ -15,10 +15,16 @@ export { PerfEventType };
 /** The prefix of the x86-64 syscall wrappers, which a ksyscall target probes. */
 export const SYSCALL_WRAPPER = "__x64_sys_";
 
-/** BPF_LINK_CREATE(BPF_PERF_EVENT) on a perf fd, then enable it; the link keeps the event. */
-export function perfLink(perfFd: number, progFd: number, what: string): number {
+/**
+ * BPF_LINK_CREATE(BPF_PERF_EVENT) on a perf fd, with the BPF cookie the program reads
+ * through `bpf_get_attach_cookie`, then enable it; the link keeps the event.
+ */
+export function perfLink(perfFd: number, progFd: number, what: string, cookie?: bigint): number {
   try {
-    const fd = linkCreate({ progFd, target: perfFd, attachType: AttachType.PERF_EVENT }, what);
+    const fd = linkCreate(
+      { progFd, target: perfFd, attachType: AttachType.PERF_EVENT, perfCookie: cookie },
+      what,
+    );
     perfEventEnable(perfFd);
     return fd;
   } finally {

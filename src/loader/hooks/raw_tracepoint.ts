@@ -18,7 +18,7 @@ export const rawTracepoint: Hook<RawTracepointTarget> = {
   syntax: ["raw_tp:NAME"],
   examples: ["raw_tp:sys_enter", "raw_tp:sched_switch"],
   progTypes: [ProgType.RAW_TRACEPOINT],
-  template: "raw_tracepoint",
+  templates: ["raw_tracepoint"],
   // The raw tracepoint runner refuses repeat, data and ctx_out (net/bpf/test_run.c).
   testRunCtxOnly: true,
 

@@ -19,7 +19,7 @@ export const tc: Hook<TcTarget> = {
   syntax: ["tc:IFACE:ingress|egress"],
   examples: ["tc:eth0:ingress", "tc:lo:egress"],
   progTypes: [ProgType.SCHED_CLS, ProgType.SCHED_ACT],
-  template: "tc",
+  templates: ["tc"],
 
   parse(_prefix: string, rest: string, bad: Refuse) {
     const [iface, dir, extra] = rest.split(":");

@@ -41,7 +41,7 @@ export const tracepoint: Hook<TracepointTarget> = {
   syntax: ["tracepoint:CAT/NAME"],
   examples: ["tracepoint:syscalls/sys_enter_getpid", "tracepoint:sched/sched_switch"],
   progTypes: [ProgType.TRACEPOINT],
-  template: "tracepoint",
+  templates: ["tracepoint"],
 
   parse(_prefix: string, rest: string, bad: Refuse) {
     const m = /^([A-Za-z0-9_]+)[/:]([A-Za-z0-9_]+)$/.exec(rest);

@@ -9,7 +9,7 @@
 import type { LinkInfo } from "../attr.js";
 
 /** Link info with what some hooks read on top: a raw tp / kprobe / tracepoint name, a perf config. */
-export type HookLinkInfo = LinkInfo & { name?: string; perfConfig?: bigint };
+export type HookLinkInfo = LinkInfo & { name?: string; perfConfig?: bigint; cgroupId?: bigint };
 
 /** Refuses a target text, saying why (the caller adds the text and the expected syntax). */
 export type Refuse = (why: string) => never;
@@ -29,8 +29,11 @@ export interface Hook<T extends HookTarget> {
   readonly examples: readonly string[];
   /** `enum bpf_prog_type` values a program attached here may have; the first is the one the SDK declares. */
   readonly progTypes: readonly number[];
-  /** `iu new --type` name: the template is `templates/program/src/<template>.rs.tmpl`. */
-  readonly template: string;
+  /**
+   * `iu new --type` names: each is `templates/program/src/<name>.rs.tmpl`; the first also
+   * names the SDK's context file `sdk/src/ctx/<name>.rs`.
+   */
+  readonly templates: readonly string[];
   /** BPF_PROG_TEST_RUN runs once, with `ctx_in` only (no repeat, data or ctx_out). */
   readonly testRunCtxOnly?: boolean;
 
@@ -46,8 +49,13 @@ export interface Hook<T extends HookTarget> {
 
   /** What loading a program for `t` needs on top (fentry/fexit: the function's BTF id). */
   loadAttr?(t: T): { attachBtfId?: number };
-  /** Attaches `progFd` at `t`; returns the link fds (`what` names the target in errors). */
+  /**
+   * Attaches `progFd` at `t`; returns the link fds (`what` names the target in errors):
+   * none for a hook without links (a socket holds its filter itself).
+   */
   attach(progFd: number, t: T, what: string): number[];
+  /** Takes a program off a hook without links (`iu detach`). */
+  detach?(t: T): void;
   /** Reads what this hook's links need on top of the common link info (names, config). */
   readLinkInfo?(fd: number, info: HookLinkInfo, raw: Buffer): void;
   /** How `iu link list` shows one of this hook's links; undefined for other hooks' links. */

@@ -64,11 +64,11 @@ function fileOffset(t: UprobeTarget): number {
   return t.func === undefined ? t.offset : funcFileOffset(t.path, t.func) + t.offset;
 }
 
-function realPath(path: string): string {
+export function realPath(path: string): string {
   try {
     return realpathSync(path);
   } catch (e) {
-    throw new IuError(`uprobe: ${path}: ${(e as Error).message}`);
+    throw new IuError(`${path}: ${(e as Error).message}`);
   }
 }
 
@@ -83,7 +83,7 @@ export const uprobe: Hook<UprobeTarget> = {
     "uprobe:/usr/bin/true:0x2a40",
   ],
   progTypes: [ProgType.KPROBE],
-  template: "uprobe",
+  templates: ["uprobe", "uretprobe"],
 
   parse(prefix: string, rest: string, bad: Refuse) {
     let spec = rest;

@@ -18,7 +18,7 @@ export const xdp: Hook<XdpTarget> = {
   syntax: ["xdp:IFACE[:skb|drv|hw]"],
   examples: ["xdp:eth0", "xdp:lo:skb", "xdp:eth0:drv", "xdp:eth0:hw"],
   progTypes: [ProgType.XDP],
-  template: "xdp",
+  templates: ["xdp"],
 
   parse(_prefix: string, rest: string, bad: Refuse) {
     const [iface, mode, extra] = rest.split(":");

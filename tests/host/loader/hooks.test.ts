@@ -64,14 +64,15 @@ test("the expected syntax in errors lists every hook's, in registry order", () =
     targetSyntax(),
     "xdp:IFACE[:skb|drv|hw], tc:IFACE:ingress|egress, kprobe:FUNC[+OFF], kretprobe:FUNC, " +
       "tracepoint:CAT/NAME, raw_tp:NAME, perf:EVENT[:PERIOD], fentry:FUNC, fexit:FUNC, " +
-      "uprobe:PATH:FUNC[+OFF][:pid=N], uretprobe:PATH:FUNC[:pid=N], ksyscall:NAME, kretsyscall:NAME",
+      "uprobe:PATH:FUNC[+OFF][:pid=N], uretprobe:PATH:FUNC[:pid=N], usdt:PATH:PROVIDER:NAME[:pid=N], " +
+      "ksyscall:NAME, kretsyscall:NAME, lsm:HOOK, cgroup_skb:CGROUP:ingress|egress, socket:PID:FD",
   );
   assert.throws(
-    () => parseTarget("lsm:file_open"),
+    () => parseTarget("cgroup_sock:/sys/fs/cgroup"),
     (e: unknown) =>
       e instanceof IuError &&
       e.message ===
-        `bad attach target 'lsm:file_open': unknown kind 'lsm' (expected one of ${targetSyntax()})`,
+        `bad attach target 'cgroup_sock:/sys/fs/cgroup': unknown kind 'cgroup_sock' (expected one of ${targetSyntax()})`,
   );
 });
 
@@ -118,13 +119,15 @@ test("the spec's program type names cover every hook's types", () => {
 test("every hook has an iu new template and an SDK context file with its program macro", () => {
   assert.deepEqual(
     PROGRAM_TYPES,
-    hooks.map((h) => h.template),
+    hooks.flatMap((h) => h.templates),
   );
   for (const h of hooks) {
-    assert.equal(hookOfTemplate(h.template), h);
-    const tmpl = join(repoRoot, "templates", "program", "src", `${h.template}.rs.tmpl`);
-    assert.ok(existsSync(tmpl), `${tmpl} exists`);
-    const ctx = join(repoRoot, "sdk", "src", "ctx", `${h.template}.rs`);
+    for (const name of h.templates) {
+      assert.equal(hookOfTemplate(name), h);
+      const tmpl = join(repoRoot, "templates", "program", "src", `${name}.rs.tmpl`);
+      assert.ok(existsSync(tmpl), `${tmpl} exists`);
+    }
+    const ctx = join(repoRoot, "sdk", "src", "ctx", `${h.templates[0]}.rs`);
     assert.ok(existsSync(ctx), `${ctx} exists`);
     const src = readFileSync(ctx, "utf8");
     assert.match(src, /super::context!\(/, `${ctx} declares its context`);

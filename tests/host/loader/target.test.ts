@@ -54,7 +54,12 @@ test("bad targets are IuErrors that say what is expected", () => {
     "tracepoint:nocategory",
     "raw_tp:a/b",
     "perf:no-such-event",
-    "lsm:file_open",
+    "lsm:File-Open",
+    "usdt:/bin/x:only_name",
+    "cgroup_skb:/sys/fs/cgroup",
+    "cgroup_skb:relative:ingress",
+    "socket:12",
+    "cgroup_sock:/sys/fs/cgroup",
   ]) {
     assert.throws(
       () => parseTarget(bad),
