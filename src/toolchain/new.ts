@@ -11,7 +11,7 @@ import { hooks } from "../loader/hooks/index.js";
 import { lexists, writeFileNoFollow } from "./output.js";
 
 /** `--type` names, one per hook kind: each hook names its template (`src/<type>.rs.tmpl`). */
-export const PROGRAM_TYPES: readonly string[] = hooks.map((h) => h.template);
+export const PROGRAM_TYPES: readonly string[] = hooks.flatMap((h) => h.templates);
 
 export function newProgram(path: string, type: string, sdkDir = join(repoRoot, "sdk")): string[] {
   if (!PROGRAM_TYPES.includes(type))
