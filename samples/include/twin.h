@@ -38,6 +38,7 @@ BPF_HELPER(long, override_return, void *regs, __u64 rc);
 BPF_HELPER(long, ringbuf_output, void *rb, void *data, __u64 size, __u64 flags);
 BPF_HELPER(void *, ringbuf_reserve, void *rb, __u64 size, __u64 flags);
 BPF_HELPER(void, ringbuf_submit, void *data, __u64 flags);
+BPF_HELPER(__u64, get_attach_cookie, void *ctx);
 
 #define bpf_printk(fmt, ...) ({ \
 	static const char ____fmt[] = fmt; \
@@ -58,6 +59,72 @@ BPF_HELPER(void, ringbuf_submit, void *data, __u64 flags);
 	unsigned long long ____args[] = { __VA_ARGS__ }; \
 	bpf_trace_vprintk(____fmt, sizeof(____fmt), ____args, sizeof(____args)); \
 })
+
+/*
+ * USDT arguments as libbpf's usdt.bpf.h reads them, from the spec the project's loader
+ * writes when it attaches (src/object/usdt.ts; the SDK's UsdtSpec): slot = the BPF
+ * cookie, then a constant, a pt_regs slot, or user memory at a register plus an offset.
+ * The spec map of a program is named iu_usdt_ + 7 hex digits of the FNV-1a hash of the
+ * program's name (usdtMapName).
+ */
+struct iu_usdt_arg {
+	__u64 val;
+	__u8 kind, reg, size, sign;
+	__u32 pad;
+};
+
+struct iu_usdt_spec {
+	struct iu_usdt_arg args[12];
+	__u32 arg_cnt;
+	__u32 used;
+	__u64 cookie;
+};
+
+#define IU_USDT_SPECS(name) \
+	struct { \
+		__uint(type, BPF_MAP_TYPE_ARRAY); \
+		__uint(max_entries, 256); \
+		__type(key, __u32); \
+		__type(value, struct iu_usdt_spec); \
+	} name SEC(".maps")
+
+static __always_inline long iu_usdt_arg(void *ctx, void *specs, __u32 n, long *res)
+{
+	__u32 id = bpf_get_attach_cookie(ctx);
+	struct iu_usdt_spec *s = bpf_map_lookup_elem(specs, &id);
+	struct iu_usdt_arg *a;
+	__u64 v = 0, addr;
+	int shift;
+
+	if (!s || n >= s->arg_cnt || n >= 12)
+		return -2;
+	a = &s->args[n];
+	if (a->kind != 0 && a->reg >= 21)
+		return -22;
+	switch (a->kind) {
+	case 0:
+		v = a->val;
+		break;
+	case 1:
+		if (bpf_probe_read_kernel(&v, sizeof(v), (__u64 *)ctx + a->reg))
+			return -14;
+		break;
+	case 2:
+		if (bpf_probe_read_kernel(&addr, sizeof(addr), (__u64 *)ctx + a->reg))
+			return -14;
+		if (bpf_probe_read_user(&v, a->size & 15, (void *)(addr + a->val)))
+			return -14;
+		break;
+	default:
+		return -22;
+	}
+	shift = 64 - 8 * (a->size & 15);
+	if (shift < 0 || shift > 56)
+		return -22;
+	v <<= shift;
+	*res = a->sign ? (long)((__s64)v >> shift) : (long)(v >> shift);
+	return 0;
+}
 
 #define bswap16(x) __builtin_bswap16(x)
 #define bswap32(x) __builtin_bswap32(x)
