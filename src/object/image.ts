@@ -56,6 +56,7 @@ export const PROG_TYPE_NAMES: Record<number, string> = {
   9: "cgroup_sock",
   17: "raw_tracepoint",
   26: "tracing",
+  29: "lsm",
 };
 
 /** `enum bpf_map_type` names. */
