@@ -87,18 +87,29 @@ export function twinClangArgs(sample: string, file: string, out: string, defines
   });
 }
 
+/** Offsets twins take as -D defines: NAME → [struct, field]. */
+const TWIN_OFFSETS: Record<string, [string, string]> = {
+  TASK_STACK_OFF: ["task_struct", "stack"],
+  BPRM_FILENAME_OFF: ["linux_binprm", "filename"],
+};
+
 /**
- * The -D defines a twin is built with: tracex5 needs offsetof(task_struct, stack), taken
- * from the BTF of the kernel the VM boots (its VM test asks for the twin built with the
- * offset of the running kernel's BTF).
+ * The -D defines a twin is built with: the struct field offsets it names (tracex5:
+ * offsetof(task_struct, stack)), taken from the BTF of the kernel the VM boots, as the
+ * native sample's `iu gen btf` accessors are.
  */
 export function twinDefines(sample: string, file: string, vmlinux: string): string[] {
-  if (!/TASK_STACK_OFF/.test(readFileSync(join(repoRoot, "samples", sample, file), "utf8"))) return [];
+  const src = readFileSync(join(repoRoot, "samples", sample, file), "utf8");
+  const names = Object.keys(TWIN_OFFSETS).filter((n) => src.includes(n));
+  if (!names.length) return [];
   const btf = requireInput(vmlinux, "the built kernel, for its BTF");
-  const code = genBtf(["task_struct"], { btf, fields: ["stack"] });
-  const off = /wrapping_add\((\d+)\)/.exec(code)?.[1];
-  if (!off) throw new IuError(`no offset of task_struct.stack in the BTF of ${vmlinux}`);
-  return [`TASK_STACK_OFF=${off}`];
+  return names.map((n) => {
+    const [struct, field] = TWIN_OFFSETS[n];
+    const code = genBtf([struct], { btf, fields: [field] });
+    const off = /wrapping_add\((\d+)\)/.exec(code)?.[1];
+    if (!off) throw new IuError(`no offset of ${struct}.${field} in the BTF of ${vmlinux}`);
+    return `${n}=${off}`;
+  });
 }
 
 /** A prepared twin object, failing when missing or older than its source. */

@@ -202,7 +202,7 @@ impl<'a> UsdtContext<'a> {
     }
 
     /// Copies the NUL-terminated user string at `addr` into `buf`
-    /// (`bpf_probe_read_user_str`); the length with the NUL.
+    /// (`bpf_probe_read_user_str`); the string's length without the NUL.
     pub fn read_user_str(&self, buf: &mut [u8], addr: u64) -> Option<usize> {
         probe_read_user_str(buf, addr)
     }
