@@ -22,8 +22,14 @@ const expected: Record<string, { type: string; attach: string; maps: number; pro
   perf_event: { type: "perf_event", attach: "cpu-clock", maps: 1 },
   // an fentry and an fexit program on the same function
   fentry: { type: "tracing", attach: "do_unlinkat", maps: 0, programs: 2 },
-  uprobe: { type: "kprobe", attach: "uretprobe:/usr/bin/bash:readline", maps: 0 },
+  fexit: { type: "tracing", attach: "do_unlinkat", maps: 0 },
+  uprobe: { type: "kprobe", attach: "uprobe:/usr/bin/bash:readline", maps: 0 },
+  uretprobe: { type: "kprobe", attach: "uretprobe:/usr/bin/bash:readline", maps: 0 },
+  usdt: { type: "kprobe", attach: "usdt:/usr/lib/x86_64-linux-gnu/libstdc++.so.6:libstdcxx:throw", maps: 1 },
   ksyscall: { type: "kprobe", attach: "ksyscall:kill", maps: 0 },
+  lsm: { type: "lsm", attach: "bprm_check_security", maps: 0 },
+  cgroup_skb: { type: "cgroup_skb", attach: "", maps: 1 },
+  socket_filter: { type: "socket_filter", attach: "", maps: 0 },
 };
 
 for (const type of PROGRAM_TYPES) {
